@@ -1,0 +1,102 @@
+//! Account custom nameservers: `POST /accounts/{account_id}/custom_ns`.
+
+use std::num::NonZeroU8;
+use std::time::Duration;
+
+use crate::bounds;
+use crate::client::Client;
+use crate::error::{Error, InvalidArgument, Result};
+use crate::response::ApiResponse;
+use crate::transport::{CallContext, CallOptions};
+use crate::types;
+use crate::validate;
+
+const OPERATION: &str = "add_account_custom_nameserver";
+
+/// A request to add a custom nameserver to an account; made by
+/// [`Client::add_custom_nameserver`], sent by [`AddCustomNameserver::send`].
+///
+/// ```no_run
+/// # async fn run(client: cloudflare_account_dns::Client) -> Result<(), cloudflare_account_dns::Error> {
+/// let ns = client
+///     .add_custom_nameserver("023e105f4ecef8ad9ca31a8372d0c353", "ns1.example.com")
+///     .ns_set(1)
+///     .send()
+///     .await?;
+/// for record in &ns.dns_records {
+///     println!("{:?} {:?}", record.type_, record.value);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct AddCustomNameserver {
+    client: Client,
+    account_id: String,
+    ns_name: String,
+    ns_set: Option<u8>,
+    options: CallOptions,
+}
+
+impl AddCustomNameserver {
+    pub(crate) fn new(client: Client, account_id: String, ns_name: String) -> Self {
+        Self {
+            client,
+            account_id,
+            ns_name,
+            ns_set: None,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// The set (1 to 5) this nameserver belongs to. Unset, it is not sent, and Cloudflare
+    /// uses set 1.
+    pub fn ns_set(mut self, ns_set: u8) -> Self {
+        self.ns_set = Some(ns_set);
+        self
+    }
+
+    /// How long this call may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// The body that [`send`](Self::send) would put on the wire, after the same checks.
+    pub fn to_body(&self) -> Result<types::CustomNameserverInput> {
+        validate::account_id(&self.account_id)?;
+        validate::hostname(bounds::NS_NAME, &self.ns_name)?;
+        if let Some(ns_set) = self.ns_set {
+            validate::int(bounds::NS_SET, ns_set)?;
+        }
+        Ok(types::CustomNameserverInput {
+            ns_name: types::Hostname::try_from(self.ns_name.as_str())
+                .map_err(|e| InvalidArgument::new(bounds::NS_NAME.field, e.to_string()))?,
+            ns_set: self.ns_set.and_then(NonZeroU8::new),
+        })
+    }
+
+    /// Checks the arguments, sends the request and returns the new nameserver.
+    pub async fn send(self) -> Result<types::CustomNameserver> {
+        self.send_with_details().await.map(|response| response.result)
+    }
+
+    /// Like [`send`](Self::send), with the envelope's messages and the `cf-ray` id.
+    pub async fn send_with_details(self) -> Result<ApiResponse<types::CustomNameserver>> {
+        let body = self.to_body()?;
+        let account_id = account_id(&self.account_id)?;
+        let generated = CallContext::client(&self.client, OPERATION, self.options);
+        let result = generated
+            .add_account_custom_nameserver(&account_id, &body)
+            .await;
+        generated.inner.finish(result)
+    }
+}
+
+/// The generated path-parameter type, for an id that [`validate::account_id`] accepted.
+pub(crate) fn account_id(value: &str) -> Result<types::AccountId> {
+    validate::account_id(value)?;
+    types::AccountId::try_from(value).map_err(|e| {
+        Error::InvalidArgument(InvalidArgument::new(bounds::ACCOUNT_ID.field, e.to_string()))
+    })
+}

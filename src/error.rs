@@ -1,0 +1,322 @@
+//! The crate's one error type, and the details each kind of failure carries.
+//!
+//! Every failure says what a person needs to act on it: the field and the rule for a
+//! refused argument; the HTTP status, every Cloudflare error and the `cf-ray` id for a
+//! refused request; the status and an excerpt of the body for a response that is not a
+//! Cloudflare envelope. Credentials never appear in any of them.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+use crate::types::ResponseMessage;
+
+/// How many bytes of an unreadable response body an error keeps.
+pub const BODY_EXCERPT_LIMIT: usize = 512;
+
+/// Cloudflare's code for "Please wait and consider throttling your request speed".
+const CODE_THROTTLED: i64 = 971;
+/// Cloudflare codes that mean the credentials are missing, wrong or lack permission.
+const AUTH_CODES: &[i64] = &[9106, 9109, 10000, 10001];
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong when talking to Cloudflare through this crate.
+///
+/// Ask it questions rather than matching where you can: [`Error::status`],
+/// [`Error::cf_ray`], [`Error::codes`], [`Error::is_rate_limited`],
+/// [`Error::is_auth_error`], [`Error::is_timeout`], [`Error::is_invalid_argument`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument broke a rule; nothing was sent.
+    #[error(transparent)]
+    InvalidArgument(#[from] InvalidArgument),
+
+    /// The client could not be built: no credentials, a bad base URL, and the like. Nothing
+    /// was sent.
+    #[error("client configuration: {0}")]
+    Config(String),
+
+    /// Cloudflare answered with its failure envelope (or with `"success": false`).
+    #[error(transparent)]
+    Api(Box<ApiError>),
+
+    /// The server answered, but not with a Cloudflare envelope this crate can read: an HTML
+    /// error page, an empty or truncated body, JSON of the wrong shape, a redirect.
+    #[error(transparent)]
+    InvalidResponse(Box<InvalidResponse>),
+
+    /// No complete answer arrived in time.
+    #[error(transparent)]
+    Timeout(Box<TransportError>),
+
+    /// The connection failed: refused, reset, TLS, DNS.
+    #[error(transparent)]
+    Transport(Box<TransportError>),
+}
+
+impl Error {
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::InvalidResponse(e) => Some(e.status),
+            Error::Timeout(e) | Error::Transport(e) => e.status,
+            Error::InvalidArgument(_) | Error::Config(_) => None,
+        }
+    }
+
+    /// The `cf-ray` id of the response, which Cloudflare support asks for.
+    pub fn cf_ray(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.cf_ray.as_deref(),
+            Error::InvalidResponse(e) => e.cf_ray.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The Cloudflare error codes of the response, outermost first (codes inside an
+    /// `error_chain` follow the error they belong to).
+    pub fn codes(&self) -> Vec<i64> {
+        self.api_error().map(ApiError::codes).unwrap_or_default()
+    }
+
+    /// Whether the response carried the Cloudflare error `code`.
+    pub fn has_code(&self, code: i64) -> bool {
+        self.codes().contains(&code)
+    }
+
+    /// The details of a Cloudflare failure envelope, if that is what this is.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The refused argument, if that is what this is.
+    pub fn invalid_argument(&self) -> Option<&InvalidArgument> {
+        match self {
+            Error::InvalidArgument(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether Cloudflare refused the request for going too fast (HTTP 429 or code 971).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS) || self.has_code(CODE_THROTTLED)
+    }
+
+    /// Whether the credentials are missing, wrong or lack a permission (HTTP 401 or 403, or
+    /// one of Cloudflare's authentication codes).
+    pub fn is_auth_error(&self) -> bool {
+        matches!(
+            self.status(),
+            Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+        ) || self.codes().iter().any(|code| AUTH_CODES.contains(code))
+    }
+
+    /// Whether the account or resource was not found (HTTP 404).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether no complete answer arrived in time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+
+    /// Whether the connection itself failed.
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Error::Transport(_))
+    }
+
+    /// Whether an argument was refused before anything was sent.
+    pub fn is_invalid_argument(&self) -> bool {
+        matches!(self, Error::InvalidArgument(_))
+    }
+
+    /// Whether the server answered with something that is not a Cloudflare envelope.
+    pub fn is_invalid_response(&self) -> bool {
+        matches!(self, Error::InvalidResponse(_))
+    }
+
+    /// How long the server asked the client to wait (`Retry-After` or `retry-after-ms`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(e) => e.retry_after,
+            Error::InvalidResponse(e) => e.retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// An argument that broke a rule. Nothing was sent.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid argument `{field}`: {rule}")]
+#[non_exhaustive]
+pub struct InvalidArgument {
+    /// The field's path in the request, such as `zone_defaults.soa.retry` or `account_id`.
+    pub field: String,
+    /// The rule it broke, in words, with the value where that helps.
+    pub rule: String,
+}
+
+impl InvalidArgument {
+    pub(crate) fn new(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            rule: rule.into(),
+        }
+    }
+}
+
+/// Cloudflare's answer to a request it refused.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The operation that was called, such as `add_account_custom_nameserver`.
+    pub operation: &'static str,
+    /// The HTTP status (a 2xx when the envelope said `"success": false`).
+    pub status: StatusCode,
+    /// Every error of the envelope, with its code, message, documentation URL, source
+    /// pointer, `error_chain` and any field no schema names.
+    pub errors: Vec<ResponseMessage>,
+    /// The envelope's non-fatal messages.
+    pub messages: Vec<ResponseMessage>,
+    /// The `cf-ray` id of the response.
+    pub cf_ray: Option<String>,
+    /// How long the server asked the client to wait, if it said.
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// The Cloudflare error codes, outermost first, each followed by its `error_chain`.
+    pub fn codes(&self) -> Vec<i64> {
+        fn walk(messages: &[ResponseMessage], codes: &mut Vec<i64>) {
+            for message in messages {
+                codes.push(message.code);
+                walk(&message.error_chain, codes);
+            }
+        }
+        let mut codes = Vec::new();
+        walk(&self.errors, &mut codes);
+        codes
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Cloudflare refused {} (HTTP {}",
+            self.operation,
+            self.status.as_u16()
+        )?;
+        if let Some(ray) = &self.cf_ray {
+            write!(f, ", cf-ray {ray}")?;
+        }
+        f.write_str(")")?;
+        if self.errors.is_empty() {
+            f.write_str(": no error details in the envelope")?;
+        }
+        for (i, error) in self.errors.iter().enumerate() {
+            f.write_str(if i == 0 { ": " } else { "; " })?;
+            write!(f, "{} {}", error.code, error.message)?;
+            if let Some(pointer) = error.source.as_ref().and_then(|s| s.pointer.as_deref()) {
+                write!(f, " (at {pointer})")?;
+            }
+            for inner in &error.error_chain {
+                write!(f, " [{} {}]", inner.code, inner.message)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A response that is not a Cloudflare envelope this crate can read.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct InvalidResponse {
+    /// The operation that was called.
+    pub operation: &'static str,
+    /// The HTTP status of the response.
+    pub status: StatusCode,
+    /// The `cf-ray` id of the response, if it had one.
+    pub cf_ray: Option<String>,
+    /// What was wrong with it.
+    pub reason: String,
+    /// The start of the body (at most [`BODY_EXCERPT_LIMIT`] bytes, lossily decoded).
+    pub body_excerpt: String,
+    /// How long the server asked the client to wait, if it said.
+    pub retry_after: Option<Duration>,
+}
+
+impl InvalidResponse {
+    pub(crate) fn excerpt(body: &[u8]) -> String {
+        let cut = body.len().min(BODY_EXCERPT_LIMIT);
+        let mut excerpt = String::from_utf8_lossy(&body[..cut]).into_owned();
+        if body.len() > cut {
+            excerpt.push_str("…");
+        }
+        excerpt
+    }
+}
+
+impl fmt::Display for InvalidResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unreadable response to {} (HTTP {}",
+            self.operation,
+            self.status.as_u16()
+        )?;
+        if let Some(ray) = &self.cf_ray {
+            write!(f, ", cf-ray {ray}")?;
+        }
+        write!(f, "): {}", self.reason)?;
+        if !self.body_excerpt.is_empty() {
+            write!(f, "; body starts: {:?}", self.body_excerpt)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InvalidResponse {}
+
+/// A failure of the connection, or a deadline that passed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TransportError {
+    /// The operation that was called.
+    pub operation: &'static str,
+    /// The HTTP status, if headers arrived before the failure.
+    pub status: Option<StatusCode>,
+    /// What happened, in words.
+    pub reason: String,
+    /// The underlying reqwest error, when there is one.
+    pub source: Option<reqwest::Error>,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed: {}", self.operation, self.reason)?;
+        if let Some(status) = self.status {
+            write!(f, " (after HTTP {} headers)", status.as_u16())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
