@@ -33,8 +33,8 @@ fn main() {
     println!("cargo:rerun-if-changed=openapi");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
 
-    let text = std::fs::read_to_string(FRAGMENT)
-        .unwrap_or_else(|e| panic!("cannot read {FRAGMENT}: {e}"));
+    let text =
+        std::fs::read_to_string(FRAGMENT).unwrap_or_else(|e| panic!("cannot read {FRAGMENT}: {e}"));
     let raw: Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{FRAGMENT} is not JSON: {e}"));
     let spec: openapiv3::OpenAPI = serde_json::from_value(raw.clone())
@@ -56,7 +56,11 @@ fn generate_client(spec: &openapiv3::OpenAPI) -> String {
         .with_interface(progenitor::InterfaceStyle::Positional)
         // Every call carries its own context: credentials, transport policy, and a slot
         // where the transport records what it saw (status, cf-ray, body).
-        .with_inner_type("crate::transport::CallContext".parse().expect("a Rust path"))
+        .with_inner_type(
+            "crate::transport::CallContext"
+                .parse()
+                .expect("a Rust path"),
+        )
         .with_hooks(progenitor::HooksMode::Expected)
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq");
@@ -64,11 +68,7 @@ fn generate_client(spec: &openapiv3::OpenAPI) -> String {
         settings.with_replacement(
             name,
             format!("crate::{name}"),
-            [
-                progenitor::TypeImpl::Display,
-                progenitor::TypeImpl::FromStr,
-            ]
-            .into_iter(),
+            [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
         );
     }
     let mut generator = progenitor::Generator::new(&settings);

@@ -117,7 +117,10 @@ impl Credentials {
             }
             Scheme::ApiKey { email, key } => vec![
                 (X_AUTH_EMAIL, sensitive("account email", email.trim())?),
-                (X_AUTH_KEY, sensitive("API key", key.expose_secret().trim())?),
+                (
+                    X_AUTH_KEY,
+                    sensitive("API key", key.expose_secret().trim())?,
+                ),
             ],
         };
         Ok(AuthHeaders(headers))

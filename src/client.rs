@@ -265,7 +265,9 @@ impl ClientBuilder {
                 auth,
                 user_agent,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
-                max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                max_response_bytes: self
+                    .max_response_bytes
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             }),
         })
     }

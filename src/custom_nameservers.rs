@@ -78,7 +78,9 @@ impl AddCustomNameserver {
 
     /// Checks the arguments, sends the request and returns the new nameserver.
     pub async fn send(self) -> Result<types::CustomNameserver> {
-        self.send_with_details().await.map(|response| response.result)
+        self.send_with_details()
+            .await
+            .map(|response| response.result)
     }
 
     /// Like [`send`](Self::send), with the envelope's messages and the `cf-ray` id.
@@ -97,6 +99,9 @@ impl AddCustomNameserver {
 pub(crate) fn account_id(value: &str) -> Result<types::AccountId> {
     validate::account_id(value)?;
     types::AccountId::try_from(value).map_err(|e| {
-        Error::InvalidArgument(InvalidArgument::new(bounds::ACCOUNT_ID.field, e.to_string()))
+        Error::InvalidArgument(InvalidArgument::new(
+            bounds::ACCOUNT_ID.field,
+            e.to_string(),
+        ))
     })
 }

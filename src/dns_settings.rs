@@ -61,7 +61,9 @@ impl UpdateDnsSettings {
     }
 
     fn soa(&mut self) -> &mut types::SoaUpdate {
-        self.zone_defaults().soa.get_or_insert_with(Default::default)
+        self.zone_defaults()
+            .soa
+            .get_or_insert_with(Default::default)
     }
 
     /// Replaces the whole body with one you built. The setters below then change it
@@ -204,7 +206,9 @@ impl UpdateDnsSettings {
     /// Checks the arguments, sends the request and returns the account's resulting DNS
     /// settings.
     pub async fn send(self) -> Result<types::DnsSettings> {
-        self.send_with_details().await.map(|response| response.result)
+        self.send_with_details()
+            .await
+            .map(|response| response.result)
     }
 
     /// Like [`send`](Self::send), with the envelope's messages and the `cf-ray` id.
@@ -212,7 +216,9 @@ impl UpdateDnsSettings {
         let body = self.to_body()?;
         let account_id = account_id(&self.account_id)?;
         let generated = CallContext::client(&self.client, OPERATION, self.options);
-        let result = generated.update_account_dns_settings(&account_id, &body).await;
+        let result = generated
+            .update_account_dns_settings(&account_id, &body)
+            .await;
         generated.inner.finish(result)
     }
 }

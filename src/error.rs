@@ -262,7 +262,7 @@ impl InvalidResponse {
         let cut = body.len().min(BODY_EXCERPT_LIMIT);
         let mut excerpt = String::from_utf8_lossy(&body[..cut]).into_owned();
         if body.len() > cut {
-            excerpt.push_str("…");
+            excerpt.push('…');
         }
         excerpt
     }

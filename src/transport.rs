@@ -76,7 +76,10 @@ impl CallContext {
     }
 
     fn record(&self, outcome: Result<Seen>) {
-        *self.outcome.lock().unwrap_or_else(|poison| poison.into_inner()) = Some(outcome);
+        *self
+            .outcome
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner()) = Some(outcome);
     }
 
     fn take(&self) -> Option<Result<Seen>> {
@@ -301,12 +304,12 @@ fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Reads `retry-after-ms` or `Retry-After` (seconds or an HTTP date).
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    if let Some(ms) = header_str(headers, "retry-after-ms") {
-        if let Ok(ms) = ms.trim().parse::<f64>() {
-            if ms.is_finite() && ms >= 0.0 {
-                return Some(Duration::from_secs_f64(ms / 1000.0));
-            }
-        }
+    if let Some(ms) = header_str(headers, "retry-after-ms")
+        && let Ok(ms) = ms.trim().parse::<f64>()
+        && ms.is_finite()
+        && ms >= 0.0
+    {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
     }
     let value = header_str(headers, "retry-after")?;
     let value = value.trim();
@@ -330,7 +333,10 @@ async fn read_bounded(
     mut response: reqwest::Response,
     limit: usize,
 ) -> std::result::Result<Bytes, BodyError> {
-    if response.content_length().is_some_and(|len| len > limit as u64) {
+    if response
+        .content_length()
+        .is_some_and(|len| len > limit as u64)
+    {
         return Err(BodyError::TooLarge(Bytes::new()));
     }
     let mut body = Vec::new();

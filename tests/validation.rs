@@ -1,0 +1,301 @@
+//! Arguments are checked before anything is sent: each bound just inside and just outside,
+//! each attempt to change the request path.
+
+mod support;
+
+use cloudflare_account_dns::{Client, Error, UpdateDnsSettings, bounds};
+use support::{ACCOUNT, TestServer, client};
+
+fn offline() -> Client {
+    // Nothing listens on port 9: a request that got through validation would fail to
+    // connect, so `to_body` is used for the accepted cases.
+    Client::builder()
+        .api_token("t")
+        .base_url("http://127.0.0.1:9/client/v4")
+        .build()
+        .unwrap()
+}
+
+fn refused(result: Result<impl std::fmt::Debug, Error>, field: &str) -> String {
+    match result {
+        Err(Error::InvalidArgument(arg)) => {
+            assert_eq!(arg.field, field, "{arg}");
+            arg.to_string()
+        }
+        other => panic!("expected {field} to be refused, got {other:?}"),
+    }
+}
+
+/// `(setter, field, min, max)` for every bounded integer of the PATCH body.
+type Setter = fn(UpdateDnsSettings, u32) -> UpdateDnsSettings;
+const UPDATE_BOUNDS: &[(Setter, &str, u32, u32)] = &[
+    (UpdateDnsSettings::ns_ttl, "zone_defaults.ns_ttl", 30, 86400),
+    (
+        UpdateDnsSettings::soa_expire,
+        "zone_defaults.soa.expire",
+        86400,
+        2419200,
+    ),
+    (
+        UpdateDnsSettings::soa_min_ttl,
+        "zone_defaults.soa.min_ttl",
+        60,
+        86400,
+    ),
+    (
+        UpdateDnsSettings::soa_refresh,
+        "zone_defaults.soa.refresh",
+        600,
+        86400,
+    ),
+    (
+        UpdateDnsSettings::soa_retry,
+        "zone_defaults.soa.retry",
+        600,
+        86400,
+    ),
+    (
+        UpdateDnsSettings::soa_ttl,
+        "zone_defaults.soa.ttl",
+        300,
+        86400,
+    ),
+];
+
+#[test]
+fn every_update_bound_just_inside_and_just_outside() {
+    let client = offline();
+    for (set, field, min, max) in UPDATE_BOUNDS {
+        for ok in [*min, *max] {
+            let body = set(client.update_dns_settings(ACCOUNT), ok)
+                .to_body()
+                .unwrap_or_else(|e| panic!("{field} = {ok} should pass: {e}"));
+            let json = serde_json::to_string(&body).unwrap();
+            assert!(json.contains(&format!(":{ok}")), "{json}");
+        }
+        for bad in [min - 1, max + 1] {
+            let message = refused(
+                set(client.update_dns_settings(ACCOUNT), bad).to_body(),
+                field,
+            );
+            assert!(
+                message.contains(&format!("between {min} and {max}"))
+                    && message.contains(&bad.to_string()),
+                "{message}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_bounds_come_from_the_fragment() {
+    let fragment: serde_json::Value =
+        serde_json::from_str(include_str!("../openapi/cloudflare-account-dns.json")).unwrap();
+    let soa = &fragment["components"]["schemas"]["SoaUpdate"]["properties"];
+    for (bound, name) in [
+        (bounds::ZONE_DEFAULTS_SOA_EXPIRE, "expire"),
+        (bounds::ZONE_DEFAULTS_SOA_MIN_TTL, "min_ttl"),
+        (bounds::ZONE_DEFAULTS_SOA_REFRESH, "refresh"),
+        (bounds::ZONE_DEFAULTS_SOA_RETRY, "retry"),
+        (bounds::ZONE_DEFAULTS_SOA_TTL, "ttl"),
+    ] {
+        assert_eq!(soa[name]["minimum"], bound.min, "{name}");
+        assert_eq!(soa[name]["maximum"], bound.max, "{name}");
+    }
+    for (set, field, min, max) in UPDATE_BOUNDS {
+        let _ = set;
+        let bound = [
+            bounds::ZONE_DEFAULTS_NS_TTL,
+            bounds::ZONE_DEFAULTS_SOA_EXPIRE,
+            bounds::ZONE_DEFAULTS_SOA_MIN_TTL,
+            bounds::ZONE_DEFAULTS_SOA_REFRESH,
+            bounds::ZONE_DEFAULTS_SOA_RETRY,
+            bounds::ZONE_DEFAULTS_SOA_TTL,
+        ]
+        .into_iter()
+        .find(|b| b.field == *field)
+        .unwrap();
+        assert_eq!((bound.min, bound.max), (u64::from(*min), u64::from(*max)));
+    }
+    assert_eq!((bounds::NS_SET.min, bounds::NS_SET.max), (1, 5));
+    assert_eq!(bounds::ACCOUNT_ID.max, 32);
+    assert_eq!(bounds::NS_NAME.max, 253);
+}
+
+#[test]
+fn ns_set_is_one_to_five() {
+    let client = offline();
+    for ok in [1, 5] {
+        let body = client
+            .add_custom_nameserver(ACCOUNT, "ns1.example.com")
+            .ns_set(ok)
+            .to_body()
+            .unwrap();
+        assert_eq!(body.ns_set.map(|n| n.get()), Some(ok));
+    }
+    for bad in [0, 6] {
+        let message = refused(
+            client
+                .add_custom_nameserver(ACCOUNT, "ns1.example.com")
+                .ns_set(bad)
+                .to_body(),
+            "ns_set",
+        );
+        assert!(message.contains("between 1 and 5"), "{message}");
+    }
+}
+
+#[test]
+fn ns_name_is_a_hostname() {
+    let client = offline();
+    let label63 = "a".repeat(63);
+    // 253 characters: three labels of 63 and one of 61, joined by dots.
+    let longest = format!("{label63}.{label63}.{label63}.{}", "b".repeat(61));
+    assert_eq!(longest.len(), 253);
+    for ok in [
+        "ns1.example.com",
+        "NS-1.Example.COM",
+        longest.as_str(),
+        &format!("{label63}.com"),
+    ] {
+        client
+            .add_custom_nameserver(ACCOUNT, ok)
+            .to_body()
+            .unwrap_or_else(|e| panic!("{ok:?} should pass: {e}"));
+    }
+    let too_long = format!("{longest}c");
+    let label64 = format!("{}.com", "a".repeat(64));
+    for (bad, rule) in [
+        (too_long.as_str(), "at most 253 characters"),
+        (label64.as_str(), "at most 63 characters"),
+        ("", "must not be empty"),
+        ("ns1..example.com", "empty label"),
+        ("ns1.example.com.", "empty label"),
+        ("ns_1.example.com", "'_'"),
+        ("ns1.exa mple.com", "' '"),
+        ("-ns1.example.com", "hyphen"),
+        ("ns1/../x.example.com", "'/'"),
+        ("nä.example.com", "punycode"),
+    ] {
+        let message = refused(
+            client.add_custom_nameserver(ACCOUNT, bad).to_body(),
+            "ns_name",
+        );
+        assert!(message.contains(rule), "{bad:?}: {message}");
+    }
+}
+
+#[test]
+fn soa_mname_is_a_hostname_when_set() {
+    let client = offline();
+    client
+        .update_dns_settings(ACCOUNT)
+        .soa_mname("ns1.example.com")
+        .to_body()
+        .unwrap();
+    client
+        .update_dns_settings(ACCOUNT)
+        .soa_mname_cloudflare_assigned()
+        .to_body()
+        .unwrap();
+    refused(
+        client
+            .update_dns_settings(ACCOUNT)
+            .soa_mname("not a host")
+            .to_body(),
+        "zone_defaults.soa.mname",
+    );
+}
+
+#[test]
+fn account_id_is_one_to_thirty_two_safe_characters() {
+    let client = offline();
+    for ok in ["a", ACCOUNT, "0123456789abcdef0123456789abcdef"] {
+        client
+            .update_dns_settings(ok)
+            .ns_ttl(60)
+            .to_body()
+            .unwrap_or_else(|e| panic!("{ok:?} should pass: {e}"));
+    }
+    let message = refused(client.update_dns_settings("").to_body(), "account_id");
+    assert!(message.contains("empty"), "{message}");
+    let message = refused(
+        client.update_dns_settings("a".repeat(33)).to_body(),
+        "account_id",
+    );
+    assert!(message.contains("at most 32"), "{message}");
+}
+
+/// Every way an account id could change the request path is refused, and nothing is sent.
+#[tokio::test]
+async fn account_id_cannot_change_the_path() {
+    let server =
+        TestServer::always(support::json(200, support::seed_dns_settings_response())).await;
+    let client = client(&server);
+    for bad in [
+        "../x", "..", ".", "a/b", "%2F", "a%2Fb", "?", "a?b=c", "#", "a#b", " ", "a b", "a\\b",
+        "a\nb", "é",
+    ] {
+        let err = client
+            .update_dns_settings(bad)
+            .ns_ttl(60)
+            .send()
+            .await
+            .unwrap_err();
+        refused(Err::<(), _>(err), "account_id");
+        let err = client
+            .add_custom_nameserver(bad, "ns1.example.com")
+            .send()
+            .await
+            .unwrap_err();
+        refused(Err::<(), _>(err), "account_id");
+    }
+    assert!(
+        server.requests().is_empty(),
+        "a refused argument reached the server"
+    );
+}
+
+/// A refused value is refused before any request, even with every other field valid.
+#[tokio::test]
+async fn nothing_is_sent_for_a_refused_argument() {
+    let server =
+        TestServer::always(support::json(200, support::seed_dns_settings_response())).await;
+    let client = client(&server);
+    let err = client
+        .update_dns_settings(ACCOUNT)
+        .ns_ttl(86400)
+        .soa_retry(599)
+        .send()
+        .await
+        .unwrap_err();
+    refused(Err::<(), _>(err), "zone_defaults.soa.retry");
+    let err = client
+        .add_custom_nameserver(ACCOUNT, "ns1.example.com")
+        .ns_set(6)
+        .send()
+        .await
+        .unwrap_err();
+    refused(Err::<(), _>(err), "ns_set");
+    assert!(server.requests().is_empty());
+}
+
+/// A body built by hand goes through the same checks.
+#[test]
+fn a_hand_built_body_is_checked_too() {
+    use cloudflare_account_dns::types::{DnsSettingsUpdate, SoaUpdate, ZoneDefaultsUpdate};
+    let body = DnsSettingsUpdate {
+        zone_defaults: Some(ZoneDefaultsUpdate {
+            soa: Some(SoaUpdate {
+                ttl: Some(299),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    refused(
+        offline().update_dns_settings(ACCOUNT).body(body).to_body(),
+        "zone_defaults.soa.ttl",
+    );
+}
