@@ -94,3 +94,8 @@ pub use error::{
 };
 pub use generated::types;
 pub use response::ApiResponse;
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
