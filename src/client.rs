@@ -8,9 +8,12 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::auth::{AuthHeaders, Credentials};
-use crate::custom_nameservers::AddCustomNameserver;
-use crate::dns_settings::UpdateDnsSettings;
+use crate::custom_nameservers::{
+    AddCustomNameserver, DeleteCustomNameserver, ListCustomNameservers,
+};
+use crate::dns_settings::{GetDnsSettings, UpdateDnsSettings};
 use crate::error::{Error, Result};
+use crate::use_custom_nameservers::UseCustomNameservers;
 
 /// Cloudflare's API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -95,6 +98,45 @@ impl Client {
         ns_name: impl Into<String>,
     ) -> AddCustomNameserver {
         AddCustomNameserver::new(self.clone(), account_id.into(), ns_name.into())
+    }
+
+    /// Lists an account's custom nameservers: `GET /accounts/{account_id}/custom_ns`.
+    pub fn list_custom_nameservers(&self, account_id: impl Into<String>) -> ListCustomNameservers {
+        ListCustomNameservers::new(self.clone(), account_id.into())
+    }
+
+    /// Removes a custom nameserver from an account:
+    /// `DELETE /accounts/{account_id}/custom_ns/{ns_name}`.
+    pub fn delete_custom_nameserver(
+        &self,
+        account_id: impl Into<String>,
+        ns_name: impl Into<String>,
+    ) -> DeleteCustomNameserver {
+        DeleteCustomNameserver::new(self.clone(), account_id.into(), ns_name.into())
+    }
+
+    /// Shows an account's DNS settings: `GET /accounts/{account_id}/dns_settings`.
+    pub fn get_dns_settings(&self, account_id: impl Into<String>) -> GetDnsSettings {
+        GetDnsSettings::new(self.clone(), account_id.into())
+    }
+
+    /// Makes an account use these custom nameservers in one call: adds the ones it lacks,
+    /// then sets `zone_defaults.nameservers.type` to `custom.account`, and reports what
+    /// changed. Does nothing when the account is already in that state.
+    pub fn use_custom_nameservers<I, S>(
+        &self,
+        account_id: impl Into<String>,
+        ns_names: I,
+    ) -> UseCustomNameservers
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        UseCustomNameservers::new(
+            self.clone(),
+            account_id.into(),
+            ns_names.into_iter().map(Into::into).collect(),
+        )
     }
 
     /// Updates the DNS settings that new zones of an account inherit:

@@ -1,4 +1,6 @@
-//! Account custom nameservers: `POST /accounts/{account_id}/custom_ns`.
+//! Account custom nameservers: add (`POST /accounts/{account_id}/custom_ns`), list
+//! (`GET /accounts/{account_id}/custom_ns`) and delete
+//! (`DELETE /accounts/{account_id}/custom_ns/{custom_ns_id}`).
 
 use std::num::NonZeroU8;
 use std::time::Duration;
@@ -11,7 +13,9 @@ use crate::transport::{CallContext, CallOptions};
 use crate::types;
 use crate::validate;
 
-const OPERATION: &str = "add_account_custom_nameserver";
+const ADD: &str = "add_account_custom_nameserver";
+const LIST: &str = "list_account_custom_nameservers";
+const DELETE: &str = "delete_account_custom_nameserver";
 
 /// A request to add a custom nameserver to an account; made by
 /// [`Client::add_custom_nameserver`], sent by [`AddCustomNameserver::send`].
@@ -87,7 +91,7 @@ impl AddCustomNameserver {
     pub async fn send_with_details(self) -> Result<ApiResponse<types::CustomNameserver>> {
         let body = self.to_body()?;
         let account_id = account_id(&self.account_id)?;
-        let generated = CallContext::client(&self.client, OPERATION, self.options);
+        let generated = CallContext::client(&self.client, ADD, self.options);
         let result = generated
             .add_account_custom_nameserver(&account_id, &body)
             .await;
@@ -104,4 +108,97 @@ pub(crate) fn account_id(value: &str) -> Result<types::AccountId> {
             e.to_string(),
         ))
     })
+}
+
+/// A request to list an account's custom nameservers; made by
+/// [`Client::list_custom_nameservers`], sent by [`ListCustomNameservers::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ListCustomNameservers {
+    client: Client,
+    account_id: String,
+    options: CallOptions,
+}
+
+impl ListCustomNameservers {
+    pub(crate) fn new(client: Client, account_id: String) -> Self {
+        Self {
+            client,
+            account_id,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// How long this call may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Checks the account id, sends the request and returns every custom nameserver of
+    /// the account.
+    pub async fn send(self) -> Result<Vec<types::CustomNameserver>> {
+        self.send_with_details()
+            .await
+            .map(|response| response.result)
+    }
+
+    /// Like [`send`](Self::send), with the envelope's messages and the `cf-ray` id.
+    pub async fn send_with_details(self) -> Result<ApiResponse<Vec<types::CustomNameserver>>> {
+        let account_id = account_id(&self.account_id)?;
+        let generated = CallContext::client(&self.client, LIST, self.options);
+        let result = generated.list_account_custom_nameservers(&account_id).await;
+        generated.inner.finish(result)
+    }
+}
+
+/// A request to remove a custom nameserver from an account; made by
+/// [`Client::delete_custom_nameserver`], sent by [`DeleteCustomNameserver::send`].
+///
+/// No request body is sent (Cloudflare's schema declares one without a schema).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteCustomNameserver {
+    client: Client,
+    account_id: String,
+    ns_name: String,
+    options: CallOptions,
+}
+
+impl DeleteCustomNameserver {
+    pub(crate) fn new(client: Client, account_id: String, ns_name: String) -> Self {
+        Self {
+            client,
+            account_id,
+            ns_name,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// How long this call may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Checks the arguments and removes the nameserver. The name must be a hostname, so it
+    /// cannot change the request path either.
+    pub async fn send(self) -> Result<()> {
+        self.send_with_details()
+            .await
+            .map(|response| response.result)
+    }
+
+    /// Like [`send`](Self::send), with the envelope's messages and the `cf-ray` id.
+    pub async fn send_with_details(self) -> Result<ApiResponse<()>> {
+        let account_id = account_id(&self.account_id)?;
+        validate::hostname(validate::CUSTOM_NS_ID, &self.ns_name)?;
+        let ns_name = types::Hostname::try_from(self.ns_name.as_str())
+            .map_err(|e| InvalidArgument::new(validate::CUSTOM_NS_ID.field, e.to_string()))?;
+        let generated = CallContext::client(&self.client, DELETE, self.options);
+        let result = generated
+            .delete_account_custom_nameserver(&account_id, &ns_name)
+            .await;
+        generated.inner.finish(result)
+    }
 }

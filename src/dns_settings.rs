@@ -1,4 +1,5 @@
-//! Account DNS settings: `PATCH /accounts/{account_id}/dns_settings`.
+//! Account DNS settings: show (`GET /accounts/{account_id}/dns_settings`) and update
+//! (`PATCH /accounts/{account_id}/dns_settings`).
 
 use std::time::Duration;
 
@@ -12,7 +13,49 @@ use crate::types;
 use crate::validate;
 use crate::{NameserverType, ZoneMode};
 
-const OPERATION: &str = "update_account_dns_settings";
+const UPDATE: &str = "update_account_dns_settings";
+const GET: &str = "get_account_dns_settings";
+
+/// A request to show an account's DNS settings; made by [`Client::get_dns_settings`], sent
+/// by [`GetDnsSettings::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetDnsSettings {
+    client: Client,
+    account_id: String,
+    options: CallOptions,
+}
+
+impl GetDnsSettings {
+    pub(crate) fn new(client: Client, account_id: String) -> Self {
+        Self {
+            client,
+            account_id,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// How long this call may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Checks the account id, sends the request and returns the account's DNS settings.
+    pub async fn send(self) -> Result<types::DnsSettings> {
+        self.send_with_details()
+            .await
+            .map(|response| response.result)
+    }
+
+    /// Like [`send`](Self::send), with the envelope's messages and the `cf-ray` id.
+    pub async fn send_with_details(self) -> Result<ApiResponse<types::DnsSettings>> {
+        let account_id = account_id(&self.account_id)?;
+        let generated = CallContext::client(&self.client, GET, self.options);
+        let result = generated.get_account_dns_settings(&account_id).await;
+        generated.inner.finish(result)
+    }
+}
 
 /// A request to update the DNS settings that new zones of an account inherit; made by
 /// [`Client::update_dns_settings`], sent by [`UpdateDnsSettings::send`].
@@ -215,7 +258,7 @@ impl UpdateDnsSettings {
     pub async fn send_with_details(self) -> Result<ApiResponse<types::DnsSettings>> {
         let body = self.to_body()?;
         let account_id = account_id(&self.account_id)?;
-        let generated = CallContext::client(&self.client, OPERATION, self.options);
+        let generated = CallContext::client(&self.client, UPDATE, self.options);
         let result = generated
             .update_account_dns_settings(&account_id, &body)
             .await;

@@ -1,12 +1,18 @@
 //! A careful client for Cloudflare's account-level DNS API.
 //!
-//! Two operations, correct on the wire:
+//! Both resources, correct on the wire:
 //!
 //! - [`Client::add_custom_nameserver`]: `POST /accounts/{account_id}/custom_ns`, adds a
 //!   custom (vanity) nameserver to an account;
+//! - [`Client::list_custom_nameservers`]: `GET /accounts/{account_id}/custom_ns`;
+//! - [`Client::delete_custom_nameserver`]:
+//!   `DELETE /accounts/{account_id}/custom_ns/{custom_ns_id}`;
+//! - [`Client::get_dns_settings`]: `GET /accounts/{account_id}/dns_settings`;
 //! - [`Client::update_dns_settings`]: `PATCH /accounts/{account_id}/dns_settings`, updates
 //!   the DNS settings that new zones of the account inherit, sending only the fields you
-//!   set.
+//!   set;
+//! - [`Client::use_custom_nameservers`]: one call that adds the missing nameservers and
+//!   switches new zones to them, reporting what it changed.
 //!
 //! ```no_run
 //! use cloudflare_account_dns::{Client, NameserverType};
@@ -79,6 +85,7 @@ mod generated;
 mod open_enum;
 mod response;
 mod transport;
+mod use_custom_nameservers;
 mod validate;
 
 pub use auth::{Credentials, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
@@ -86,14 +93,15 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ENV_BASE_URL,
 };
-pub use custom_nameservers::AddCustomNameserver;
-pub use dns_settings::UpdateDnsSettings;
+pub use custom_nameservers::{AddCustomNameserver, DeleteCustomNameserver, ListCustomNameservers};
+pub use dns_settings::{GetDnsSettings, UpdateDnsSettings};
 pub use enums::*;
 pub use error::{
     ApiError, BODY_EXCERPT_LIMIT, Error, InvalidArgument, InvalidResponse, Result, TransportError,
 };
 pub use generated::types;
 pub use response::ApiResponse;
+pub use use_custom_nameservers::{CustomNameserversReport, UseCustomNameservers};
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

@@ -22,20 +22,16 @@ pub struct ApiResponse<T> {
     pub cf_ray: Option<String>,
 }
 
+/// `(success, errors, messages, result)` of an envelope.
+pub(crate) type Parts<T> = (bool, Vec<ResponseMessage>, Vec<ResponseMessage>, Option<T>);
+
 /// A Cloudflare success envelope: `success`, `errors`, `messages` and `result`.
 pub(crate) trait Envelope {
     /// The type of `result`.
     type Result;
 
     /// `(success, errors, messages, result)`.
-    fn into_parts(
-        self,
-    ) -> (
-        bool,
-        Vec<ResponseMessage>,
-        Vec<ResponseMessage>,
-        Option<Self::Result>,
-    );
+    fn into_parts(self) -> Parts<Self::Result>;
 }
 
 macro_rules! envelope {
@@ -43,14 +39,7 @@ macro_rules! envelope {
         impl Envelope for $envelope {
             type Result = $result;
 
-            fn into_parts(
-                self,
-            ) -> (
-                bool,
-                Vec<ResponseMessage>,
-                Vec<ResponseMessage>,
-                Option<Self::Result>,
-            ) {
+            fn into_parts(self) -> Parts<Self::Result> {
                 (self.success, self.errors, self.messages, self.result)
             }
         }
@@ -59,3 +48,22 @@ macro_rules! envelope {
 
 envelope!(types::CustomNameserverEnvelope => types::CustomNameserver);
 envelope!(types::DnsSettingsEnvelope => types::DnsSettings);
+
+/// A list whose `result` is null holds nothing.
+impl Envelope for types::CustomNameserverListEnvelope {
+    type Result = Vec<types::CustomNameserver>;
+
+    fn into_parts(self) -> Parts<Self::Result> {
+        let result = Some(self.result.unwrap_or_default());
+        (self.success, self.errors, self.messages, result)
+    }
+}
+
+/// A delete has nothing to return; its `result` (an empty array) is not looked at.
+impl Envelope for types::EmptyEnvelope {
+    type Result = ();
+
+    fn into_parts(self) -> Parts<Self::Result> {
+        (self.success, self.errors, self.messages, Some(()))
+    }
+}

@@ -15,6 +15,12 @@ pub(crate) const SOA_MNAME: LengthBound = LengthBound {
     max: bounds::NS_NAME.max,
 };
 
+/// The `custom_ns_id` path parameter of a delete is a nameserver's name.
+pub(crate) const CUSTOM_NS_ID: LengthBound = LengthBound {
+    field: "custom_ns_id",
+    max: bounds::NS_NAME.max,
+};
+
 /// An account id: non-empty, within the fragment's length limit, and made only of ASCII
 /// letters, digits, `-` and `_`, so that it can never change the request path (`..`, `/`,
 /// `%2F`, `?`, `#` and spaces are all refused).

@@ -1,0 +1,162 @@
+//! One call to make an account use a set of custom nameservers.
+
+use std::collections::HashSet;
+
+use crate::NameserverType;
+use crate::bounds;
+use crate::client::Client;
+use crate::error::{InvalidArgument, Result};
+use crate::types;
+use crate::validate;
+
+/// Makes an account use a given set of custom nameservers: adds the ones the account lacks,
+/// then sets `zone_defaults.nameservers.type` to `custom.account`. Made by
+/// [`Client::use_custom_nameservers`], run by [`UseCustomNameservers::send`].
+///
+/// It lists the account's nameservers and reads its DNS settings first, so it changes
+/// nothing when the account is already in that state, and it is safe to run again after a
+/// failure: it only adds what is still missing. Nameservers the account already has are
+/// left as they are, whatever their set.
+///
+/// ```no_run
+/// # async fn run(client: cloudflare_account_dns::Client) -> Result<(), cloudflare_account_dns::Error> {
+/// let report = client
+///     .use_custom_nameservers("023e105f4ecef8ad9ca31a8372d0c353", ["ns1.example.com", "ns2.example.com"])
+///     .ns_set(1)
+///     .send()
+///     .await?;
+/// if report.changed() {
+///     println!("added {:?}; nameservers type {:?}", report.added_names(), report.nameservers_type_change);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UseCustomNameservers {
+    client: Client,
+    account_id: String,
+    ns_names: Vec<String>,
+    ns_set: Option<u8>,
+}
+
+/// What [`UseCustomNameservers::send`] changed.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct CustomNameserversReport {
+    /// The nameservers it added, as Cloudflare returned them.
+    pub added: Vec<types::CustomNameserver>,
+    /// The requested names the account already had.
+    pub already_present: Vec<String>,
+    /// `Some((before, after))` when it changed `zone_defaults.nameservers.type`.
+    pub nameservers_type_change: Option<(NameserverType, NameserverType)>,
+    /// The account's DNS settings afterwards.
+    pub settings: types::DnsSettings,
+}
+
+impl CustomNameserversReport {
+    /// Whether anything changed.
+    pub fn changed(&self) -> bool {
+        !self.added.is_empty() || self.nameservers_type_change.is_some()
+    }
+
+    /// The names of the nameservers it added.
+    pub fn added_names(&self) -> Vec<&str> {
+        self.added.iter().map(|ns| ns.ns_name.as_str()).collect()
+    }
+}
+
+impl UseCustomNameservers {
+    pub(crate) fn new(client: Client, account_id: String, ns_names: Vec<String>) -> Self {
+        Self {
+            client,
+            account_id,
+            ns_names,
+            ns_set: None,
+        }
+    }
+
+    /// The set (1 to 5) that missing nameservers are added to. Unset, it is not sent, and
+    /// Cloudflare uses set 1.
+    pub fn ns_set(mut self, ns_set: u8) -> Self {
+        self.ns_set = Some(ns_set);
+        self
+    }
+
+    /// Checks every argument before sending anything.
+    fn check(&self) -> Result<Vec<String>> {
+        validate::account_id(&self.account_id)?;
+        if let Some(ns_set) = self.ns_set {
+            validate::int(bounds::NS_SET, ns_set)?;
+        }
+        if self.ns_names.is_empty() {
+            return Err(
+                InvalidArgument::new("ns_names", "must name at least one nameserver").into(),
+            );
+        }
+        let mut seen = HashSet::new();
+        let mut names = Vec::new();
+        for (i, name) in self.ns_names.iter().enumerate() {
+            validate::hostname(bounds::NS_NAME, name)
+                .map_err(|e| InvalidArgument::new(format!("ns_names[{i}]"), e.rule))?;
+            if seen.insert(name.to_ascii_lowercase()) {
+                names.push(name.clone());
+            }
+        }
+        Ok(names)
+    }
+
+    /// Lists, adds what is missing, reads the settings and switches them if needed.
+    pub async fn send(self) -> Result<CustomNameserversReport> {
+        let names = self.check()?;
+        let existing: HashSet<String> = self
+            .client
+            .list_custom_nameservers(&self.account_id)
+            .send()
+            .await?
+            .into_iter()
+            .map(|ns| ns.ns_name.to_ascii_lowercase())
+            .collect();
+
+        let mut added = Vec::new();
+        let mut already_present = Vec::new();
+        for name in names {
+            if existing.contains(&name.to_ascii_lowercase()) {
+                already_present.push(name);
+                continue;
+            }
+            let mut add = self.client.add_custom_nameserver(&self.account_id, name);
+            if let Some(ns_set) = self.ns_set {
+                add = add.ns_set(ns_set);
+            }
+            added.push(add.send().await?);
+        }
+
+        let settings = self
+            .client
+            .get_dns_settings(&self.account_id)
+            .send()
+            .await?;
+        let before = settings.zone_defaults.nameservers.type_.clone();
+        if before == NameserverType::CustomAccount {
+            return Ok(CustomNameserversReport {
+                added,
+                already_present,
+                nameservers_type_change: None,
+                settings,
+            });
+        }
+        let settings = self
+            .client
+            .update_dns_settings(&self.account_id)
+            .nameservers_type(NameserverType::CustomAccount)
+            .send()
+            .await?;
+        let after = settings.zone_defaults.nameservers.type_.clone();
+        Ok(CustomNameserversReport {
+            added,
+            already_present,
+            nameservers_type_change: Some((before, after)),
+            settings,
+        })
+    }
+}
