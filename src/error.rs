@@ -17,8 +17,11 @@ pub const BODY_EXCERPT_LIMIT: usize = 512;
 
 /// Cloudflare's code for "Please wait and consider throttling your request speed".
 const CODE_THROTTLED: i64 = 971;
-/// Cloudflare codes that mean the credentials are missing, wrong or lack permission.
-const AUTH_CODES: &[i64] = &[9106, 9109, 10000, 10001];
+/// Cloudflare codes that mean the credentials are missing, malformed, wrong or lack
+/// permission: 9106 missing auth headers, 9109 invalid access token, 10000 authentication
+/// error, 10001 unauthorized, 6003 invalid request headers with 6102 (X-Auth-Email), 6103
+/// (X-Auth-Key) or 6111 (Authorization) in its `error_chain`.
+const AUTH_CODES: &[i64] = &[6003, 6102, 6103, 6111, 9106, 9109, 10000, 10001];
 
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -578,3 +578,41 @@ async fn a_dropped_connection_is_a_transport_error() {
     let (err, _) = add_error(Reply::Close).await;
     assert!(err.is_transport(), "{err:?}");
 }
+
+#[test]
+fn clients_and_calls_can_cross_threads() {
+    fn send_sync<T: Send + Sync + Clone + 'static>(_: &T) {}
+    fn send<T: Send + 'static>(_: T) {}
+    let client = Client::builder().api_token(TOKEN).build().unwrap();
+    send_sync(&client);
+    send(
+        client
+            .add_custom_nameserver(ACCOUNT, "ns1.example.com")
+            .send(),
+    );
+    send(client.update_dns_settings(ACCOUNT).ns_ttl(60).send());
+    send(client.list_custom_nameservers(ACCOUNT).send());
+    send(
+        client
+            .delete_custom_nameserver(ACCOUNT, "ns1.example.com")
+            .send(),
+    );
+    send(client.get_dns_settings(ACCOUNT).send());
+    send(
+        client
+            .use_custom_nameservers(ACCOUNT, ["ns1.example.com"])
+            .send(),
+    );
+}
+
+#[tokio::test]
+async fn header_format_errors_are_auth_errors() {
+    let reply = support::json(
+        400,
+        json!({"success": false, "errors": [{"code": 6003, "message": "Invalid request headers",
+            "error_chain": [{"code": 6111, "message": "Invalid format for Authorization header"}]}],
+            "messages": [], "result": null}),
+    );
+    let (err, _) = add_error(reply).await;
+    assert!(err.is_auth_error());
+}
