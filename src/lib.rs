@@ -81,6 +81,8 @@ mod custom_nameservers;
 mod dns_settings;
 mod enums;
 mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 mod generated;
 mod open_enum;
 mod response;

@@ -1,0 +1,533 @@
+//! The fake checked on the wire with hand-written HTTP requests, independently of the
+//! crate's own serializer.
+
+#![cfg(feature = "fake")]
+
+use cloudflare_account_dns::fake::{
+    DEFAULT_ACCOUNT_ID as ACCOUNT, DEFAULT_API_KEY, DEFAULT_API_TOKEN, DEFAULT_EMAIL,
+    FakeCloudflare, Fault,
+};
+use serde_json::{Value, json};
+
+struct Raw {
+    fake: FakeCloudflare,
+    http: reqwest::Client,
+}
+
+struct Answer {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: Value,
+}
+
+impl Raw {
+    async fn start() -> Self {
+        Self {
+            fake: FakeCloudflare::start().await.unwrap(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/accounts/{ACCOUNT}{path}", self.fake.base_url())
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        let response = request.send().await.expect("the fake answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<&str>) -> Answer {
+        let mut request = self
+            .http
+            .request(method.parse().unwrap(), self.url(path))
+            .header("Authorization", format!("Bearer {DEFAULT_API_TOKEN}"));
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
+        }
+        self.send(request).await
+    }
+}
+
+fn error_codes(answer: &Answer) -> Vec<i64> {
+    answer.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_i64().unwrap())
+        .collect()
+}
+
+fn pointers(answer: &Answer) -> Vec<String> {
+    answer.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"]["pointer"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn add_then_list_then_delete_with_cloudflare_envelopes() {
+    let raw = Raw::start().await;
+    let added = raw
+        .call(
+            "POST",
+            "/custom_ns",
+            Some(r#"{"ns_name":"ns1.example.com","ns_set":2}"#),
+        )
+        .await;
+    assert_eq!(added.status, 200);
+    assert_eq!(added.headers["content-type"], "application/json");
+    assert!(added.headers["cf-ray"].to_str().unwrap().ends_with("-FAKE"));
+    assert_eq!(added.body["success"], json!(true));
+    assert_eq!(added.body["errors"], json!([]));
+    assert_eq!(added.body["messages"], json!([]));
+    let ns = &added.body["result"];
+    assert_eq!(ns["ns_name"], json!("ns1.example.com"));
+    assert_eq!(ns["ns_set"], json!(2), "an integer, not 2.0");
+    assert_eq!(ns["status"], json!("verified"));
+    assert_eq!(ns["zone_tag"].as_str().unwrap().len(), 32);
+    assert_eq!(ns["dns_records"][0]["type"], json!("A"));
+    assert_eq!(ns["dns_records"][1]["type"], json!("AAAA"));
+
+    let listed = raw.call("GET", "/custom_ns", None).await;
+    assert_eq!(listed.status, 200);
+    assert_eq!(listed.body["result"].as_array().unwrap().len(), 1);
+    assert_eq!(listed.body["result_info"]["count"], json!(1));
+
+    let deleted = raw.call("DELETE", "/custom_ns/ns1.example.com", None).await;
+    assert_eq!(deleted.status, 200);
+    assert_eq!(deleted.body["result"], json!([]));
+    assert!(raw.fake.custom_nameservers(ACCOUNT).is_empty());
+
+    let again = raw.call("DELETE", "/custom_ns/ns1.example.com", None).await;
+    assert_eq!(again.status, 404);
+    assert_eq!(again.body["success"], json!(false));
+    assert_eq!(again.body["result"], Value::Null);
+}
+
+#[tokio::test]
+async fn ns_set_defaults_to_one_and_duplicates_are_refused() {
+    let raw = Raw::start().await;
+    let added = raw
+        .call(
+            "POST",
+            "/custom_ns",
+            Some(r#"{"ns_name":"ns1.example.com"}"#),
+        )
+        .await;
+    assert_eq!(added.body["result"]["ns_set"], json!(1));
+    let twice = raw
+        .call(
+            "POST",
+            "/custom_ns",
+            Some(r#"{"ns_name":"NS1.example.com"}"#),
+        )
+        .await;
+    assert_eq!(twice.status, 409);
+    assert_eq!(error_codes(&twice), [1409]);
+    assert_eq!(pointers(&twice), ["/ns_name"]);
+}
+
+#[tokio::test]
+async fn bodies_are_checked_like_cloudflare_with_pointers() {
+    let raw = Raw::start().await;
+    for (path, method, body, expected) in [
+        ("/custom_ns", "POST", r#"{}"#, vec!["/ns_name"]),
+        (
+            "/custom_ns",
+            "POST",
+            r#"{"ns_name":"ns1.example.com","colour":"red"}"#,
+            vec!["/colour"],
+        ),
+        (
+            "/custom_ns",
+            "POST",
+            r#"{"ns_name":"ns1..example.com"}"#,
+            vec!["/ns_name"],
+        ),
+        (
+            "/custom_ns",
+            "POST",
+            r#"{"ns_name":"ns1.example.com","ns_set":0}"#,
+            vec!["/ns_set"],
+        ),
+        (
+            "/custom_ns",
+            "POST",
+            r#"{"ns_name":"ns1.example.com","ns_set":1.5}"#,
+            vec!["/ns_set"],
+        ),
+        ("/custom_ns", "POST", r#"{"ns_name":7}"#, vec!["/ns_name"]),
+        ("/custom_ns", "POST", r#"not json"#, vec![""]),
+        (
+            "/dns_settings",
+            "PATCH",
+            r#"{"zone_defaults":{"ns_ttl":29}}"#,
+            vec!["/zone_defaults/ns_ttl"],
+        ),
+        (
+            "/dns_settings",
+            "PATCH",
+            r#"{"zone_defaults":{"ns_ttl":86400.5}}"#,
+            vec!["/zone_defaults/ns_ttl"],
+        ),
+        (
+            "/dns_settings",
+            "PATCH",
+            r#"{"zone_defaults":{"soa":{"expire":2419201}}}"#,
+            vec!["/zone_defaults/soa/expire"],
+        ),
+        (
+            "/dns_settings",
+            "PATCH",
+            r#"{"zone_defaults":{"nameservers":{"type":"cloudflare.next"}}}"#,
+            vec!["/zone_defaults/nameservers/type"],
+        ),
+        (
+            "/dns_settings",
+            "PATCH",
+            r#"{"zone_defaults":{"zone_mode":"edge"}}"#,
+            vec!["/zone_defaults/zone_mode"],
+        ),
+        (
+            "/dns_settings",
+            "PATCH",
+            r#"{"zone_defaults":{"flatten_all_cnames":"yes"}}"#,
+            vec!["/zone_defaults/flatten_all_cnames"],
+        ),
+        (
+            "/dns_settings",
+            "PATCH",
+            r#"{"enforce_dns_only":null}"#,
+            vec!["/enforce_dns_only"],
+        ),
+        (
+            "/dns_settings",
+            "PATCH",
+            r#"{"zone_defaults":{"soa":{"retry":599,"ttl":299}},"extra":1}"#,
+            vec![
+                "/extra",
+                "/zone_defaults/soa/retry",
+                "/zone_defaults/soa/ttl",
+            ],
+        ),
+    ] {
+        let answer = raw.call(method, path, Some(body)).await;
+        assert_eq!(answer.status, 400, "{body}: {:?}", answer.body);
+        let mut got = pointers(&answer);
+        got.sort();
+        assert_eq!(got, expected, "{body}");
+        assert!(error_codes(&answer).iter().all(|code| *code == 1004));
+        assert!(answer.headers.contains_key("cf-ray"));
+    }
+    assert!(
+        raw.fake.custom_nameservers(ACCOUNT).is_empty(),
+        "nothing was applied"
+    );
+}
+
+#[tokio::test]
+async fn the_python_sdk_body_is_accepted_and_applied_exactly() {
+    let raw = Raw::start().await;
+    let before = raw.call("GET", "/dns_settings", None).await.body["result"].clone();
+    let body = r#"{"zone_defaults":{"nameservers":{"type":"custom.account"},"zone_mode":"dns_only","ns_ttl":86400,"soa":{"rname":"admin.example.com","ttl":3600,"mname":null}}}"#;
+    let answer = raw.call("PATCH", "/dns_settings", Some(body)).await;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    let after = answer.body["result"].clone();
+
+    let mut expected = before.clone();
+    expected["zone_defaults"]["nameservers"]["type"] = json!("custom.account");
+    expected["zone_defaults"]["zone_mode"] = json!("dns_only");
+    expected["zone_defaults"]["ns_ttl"] = json!(86400);
+    expected["zone_defaults"]["soa"]["rname"] = json!("admin.example.com");
+    expected["zone_defaults"]["soa"]["ttl"] = json!(3600);
+    assert_eq!(after, expected, "exactly the given fields changed");
+}
+
+#[tokio::test]
+async fn new_accounts_start_from_the_documented_defaults() {
+    let raw = Raw::start().await;
+    let answer = raw.call("GET", "/dns_settings", None).await;
+    assert_eq!(
+        answer.body["result"],
+        json!({
+            "enforce_dns_only": false,
+            "zone_defaults": {
+                "flatten_all_cnames": false,
+                "foundation_dns": false,
+                "internal_dns": {},
+                "multi_provider": false,
+                "nameservers": {"type": "cloudflare.standard"},
+                "ns_ttl": 86400,
+                "secondary_overrides": false,
+                "soa": {
+                    "expire": 604800, "min_ttl": 1800, "mname": "kristina.ns.cloudflare.com",
+                    "refresh": 10000, "retry": 2400, "rname": "dns.cloudflare.com", "ttl": 3600
+                },
+                "zone_mode": "standard"
+            }
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_null_mname_goes_back_to_the_default() {
+    let raw = Raw::start().await;
+    let set = raw
+        .call(
+            "PATCH",
+            "/dns_settings",
+            Some(r#"{"zone_defaults":{"soa":{"mname":"ns1.example.com"}}}"#),
+        )
+        .await;
+    assert_eq!(
+        set.body["result"]["zone_defaults"]["soa"]["mname"],
+        json!("ns1.example.com")
+    );
+    let reset = raw
+        .call(
+            "PATCH",
+            "/dns_settings",
+            Some(r#"{"zone_defaults":{"soa":{"mname":null}}}"#),
+        )
+        .await;
+    assert_eq!(
+        reset.body["result"]["zone_defaults"]["soa"]["mname"],
+        json!("kristina.ns.cloudflare.com")
+    );
+}
+
+#[tokio::test]
+async fn credentials_are_checked_like_cloudflare() {
+    let raw = Raw::start().await;
+    let url = raw.url("/custom_ns");
+    type Headers = Vec<(&'static str, String)>;
+    let cases: Vec<(Headers, u16, Vec<i64>)> = vec![
+        (vec![], 400, vec![9106]),
+        (
+            vec![("Authorization", "Token abc".into())],
+            400,
+            vec![6003, 6111],
+        ),
+        (
+            vec![("Authorization", "Bearer wrong".into())],
+            403,
+            vec![9109],
+        ),
+        (
+            vec![
+                ("X-Auth-Email", "not-an-email".into()),
+                ("X-Auth-Key", "k".into()),
+            ],
+            400,
+            vec![6003, 6102],
+        ),
+        (
+            vec![("X-Auth-Email", DEFAULT_EMAIL.into())],
+            400,
+            vec![9106],
+        ),
+        (
+            vec![
+                ("X-Auth-Email", DEFAULT_EMAIL.into()),
+                ("X-Auth-Key", "wrong".into()),
+            ],
+            403,
+            vec![10000],
+        ),
+        (
+            vec![
+                ("X-Auth-Email", DEFAULT_EMAIL.into()),
+                ("X-Auth-Key", DEFAULT_API_KEY.into()),
+            ],
+            200,
+            vec![],
+        ),
+        (
+            vec![("Authorization", format!("Bearer {DEFAULT_API_TOKEN}"))],
+            200,
+            vec![],
+        ),
+    ];
+    for (headers, status, codes) in cases {
+        let mut request = raw.http.get(&url);
+        for (name, value) in &headers {
+            request = request.header(*name, value);
+        }
+        let answer = raw.send(request).await;
+        assert_eq!(answer.status, status, "{headers:?}: {:?}", answer.body);
+        let mut got = vec![];
+        for error in answer.body["errors"].as_array().unwrap() {
+            got.push(error["code"].as_i64().unwrap());
+            for inner in error["error_chain"].as_array().into_iter().flatten() {
+                got.push(inner["code"].as_i64().unwrap());
+            }
+        }
+        assert_eq!(got, codes, "{headers:?}");
+    }
+}
+
+#[tokio::test]
+async fn received_requests_are_recorded_with_credentials_redacted() {
+    let raw = Raw::start().await;
+    raw.call(
+        "POST",
+        "/custom_ns",
+        Some(r#"{"ns_name":"ns1.example.com"}"#),
+    )
+    .await;
+    let request = raw
+        .http
+        .get(raw.url("/dns_settings"))
+        .header("X-Auth-Email", DEFAULT_EMAIL)
+        .header("X-Auth-Key", DEFAULT_API_KEY);
+    raw.send(request).await;
+    let seen = raw.fake.requests();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].method, "POST");
+    assert_eq!(
+        seen[0].path,
+        format!("/client/v4/accounts/{ACCOUNT}/custom_ns")
+    );
+    assert_eq!(seen[0].header("authorization"), Some("[redacted]"));
+    assert_eq!(seen[0].json(), Some(json!({"ns_name": "ns1.example.com"})));
+    assert_eq!(seen[1].header("x-auth-key"), Some("[redacted]"));
+    assert_eq!(seen[1].header("x-auth-email"), Some("[redacted]"));
+    let all = format!("{seen:?} {:?}", raw.fake);
+    assert!(
+        !all.contains(DEFAULT_API_TOKEN) && !all.contains(DEFAULT_API_KEY),
+        "{all}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_routes_methods_and_identifiers() {
+    let raw = Raw::start().await;
+    let bearer = format!("Bearer {DEFAULT_API_TOKEN}");
+    let base = raw.fake.base_url();
+    for (method, url, status, code) in [
+        ("GET", format!("{base}/zones"), 404, 7000),
+        (
+            "GET",
+            format!("{base}/accounts/not-hex!/dns_settings"),
+            404,
+            7003,
+        ),
+        ("PUT", raw.url("/dns_settings"), 405, 10405),
+        ("PATCH", raw.url("/custom_ns"), 405, 10405),
+    ] {
+        let request = raw
+            .http
+            .request(method.parse().unwrap(), &url)
+            .header("Authorization", &bearer);
+        let answer = raw.send(request).await;
+        assert_eq!(
+            (answer.status, error_codes(&answer)),
+            (status, vec![code]),
+            "{method} {url}"
+        );
+        assert!(answer.headers.contains_key("cf-ray"));
+    }
+}
+
+#[tokio::test]
+async fn a_chunked_body_is_read_like_any_other() {
+    let raw = Raw::start().await;
+    let chunks: Vec<Result<&'static [u8], std::io::Error>> =
+        vec![Ok(br#"{"ns_name":"#), Ok(br#""ns1.example.com"}"#)];
+    let request = raw
+        .http
+        .post(raw.url("/custom_ns"))
+        .header("Authorization", format!("Bearer {DEFAULT_API_TOKEN}"))
+        .header("Content-Type", "application/json")
+        .body(reqwest::Body::wrap_stream(futures_stream(chunks)));
+    let answer = raw.send(request).await;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    assert_eq!(raw.fake.custom_nameservers(ACCOUNT).len(), 1);
+}
+
+/// A stream of chunks, without pulling in a stream crate.
+fn futures_stream(
+    chunks: Vec<Result<&'static [u8], std::io::Error>>,
+) -> impl futures_core::Stream<Item = Result<&'static [u8], std::io::Error>> + Send + 'static {
+    struct Chunks(std::vec::IntoIter<Result<&'static [u8], std::io::Error>>);
+    impl futures_core::Stream for Chunks {
+        type Item = Result<&'static [u8], std::io::Error>;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            std::task::Poll::Ready(self.0.next())
+        }
+    }
+    Chunks(chunks.into_iter())
+}
+
+#[tokio::test]
+async fn faults_come_in_order_then_stop() {
+    let raw = Raw::start().await;
+    raw.fake.inject(Fault::status(429).retry_after("30"), 1);
+    raw.fake.inject(Fault::html(502), 1);
+    raw.fake
+        .inject(Fault::status_with_body(503, json!({"oops": true})), 1);
+    let throttled = raw.call("GET", "/dns_settings", None).await;
+    assert_eq!(throttled.status, 429);
+    assert_eq!(throttled.headers["retry-after"], "30");
+    assert_eq!(error_codes(&throttled), [971]);
+    let html = raw.call("GET", "/dns_settings", None).await;
+    assert_eq!(html.status, 502);
+    assert!(
+        html.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(html.body.as_str().unwrap().contains("<html>"));
+    assert!(html.headers.contains_key("cf-ray"));
+    let custom = raw.call("GET", "/dns_settings", None).await;
+    assert_eq!(
+        (custom.status, custom.body.clone()),
+        (503, json!({"oops": true}))
+    );
+    let normal = raw.call("GET", "/dns_settings", None).await;
+    assert_eq!(normal.status, 200);
+}
+
+#[tokio::test]
+async fn a_dropped_connection_gets_no_answer() {
+    let raw = Raw::start().await;
+    raw.fake.inject(Fault::drop_connection(), 1);
+    let result = raw
+        .http
+        .get(raw.url("/dns_settings"))
+        .header("Authorization", format!("Bearer {DEFAULT_API_TOKEN}"))
+        .send()
+        .await;
+    assert!(result.is_err(), "{result:?}");
+    assert_eq!(
+        raw.fake.requests().len(),
+        1,
+        "the request was read, then dropped"
+    );
+}
+
+#[tokio::test]
+async fn the_fake_stops_when_dropped() {
+    let fake = FakeCloudflare::start().await.unwrap();
+    let addr = fake.addr();
+    drop(fake);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
