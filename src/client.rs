@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
+use tokio::sync::Semaphore;
 
 use crate::auth::{AuthHeaders, Credentials};
 use crate::custom_nameservers::{
@@ -13,6 +14,8 @@ use crate::custom_nameservers::{
 };
 use crate::dns_settings::{GetDnsSettings, UpdateDnsSettings};
 use crate::error::{Error, Result};
+use crate::rate_limit::RateLimit;
+use crate::retry::RetryPolicy;
 use crate::use_custom_nameservers::UseCustomNameservers;
 
 /// Cloudflare's API base URL.
@@ -27,6 +30,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest response body the client reads before giving up.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+/// How many requests one client (with all its clones) has in flight at most, unless told
+/// otherwise; further calls wait for a free slot.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
 
 /// A client for Cloudflare's account-level DNS API.
 ///
@@ -66,6 +72,11 @@ pub(crate) struct Shared {
     pub(crate) scheme: &'static str,
     pub(crate) user_agent: HeaderValue,
     pub(crate) timeout: Duration,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) rate_limit: Option<RateLimit>,
+    /// One permit per request in flight.
+    pub(crate) slots: Semaphore,
     pub(crate) max_response_bytes: usize,
 }
 
@@ -152,6 +163,9 @@ impl fmt::Debug for Client {
             .field("base_url", &self.shared.base_url)
             .field("auth", &self.shared.scheme)
             .field("timeout", &self.shared.timeout)
+            .field("deadline", &self.shared.deadline)
+            .field("retry", &self.shared.retry)
+            .field("rate_limit", &self.shared.rate_limit)
             .finish_non_exhaustive()
     }
 }
@@ -180,6 +194,10 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    rate_limit: Option<RateLimit>,
+    max_concurrent_requests: Option<usize>,
     max_response_bytes: Option<usize>,
     allow_insecure_http: bool,
 }
@@ -249,10 +267,44 @@ impl ClientBuilder {
         self
     }
 
-    /// How long one request may take, from sending to the end of the response body
+    /// How long one attempt may take, from sending to the end of the response body
     /// (default 60 s). A single call can override it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long a whole call may take, across every attempt and wait (default: no limit
+    /// beyond the per-attempt timeout and the retry policy). A single call can override it.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// When failed attempts are tried again (default [`RetryPolicy::default`]: twice).
+    /// See the [`retry`](crate::RetryPolicy) rules for what is safe to repeat.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Never retry: the same as `retry_policy(RetryPolicy::none())`.
+    pub fn no_retries(self) -> Self {
+        self.retry_policy(RetryPolicy::none())
+    }
+
+    /// Limit how many requests start per window, across every clone of the client (default:
+    /// no limit). Every attempt counts.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// How many requests the client, with all its clones, has in flight at most (default
+    /// [`DEFAULT_MAX_CONCURRENT_REQUESTS`], at least 1). Further calls wait for a free slot,
+    /// so a burst of calls reuses a bounded number of connections.
+    pub fn max_concurrent_requests(mut self, max: usize) -> Self {
+        self.max_concurrent_requests = Some(max);
         self
     }
 
@@ -307,6 +359,14 @@ impl ClientBuilder {
                 auth,
                 user_agent,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                deadline: self.deadline,
+                retry: self.retry.unwrap_or_default(),
+                rate_limit: self.rate_limit,
+                slots: Semaphore::new(
+                    self.max_concurrent_requests
+                        .unwrap_or(DEFAULT_MAX_CONCURRENT_REQUESTS)
+                        .clamp(1, Semaphore::MAX_PERMITS),
+                ),
                 max_response_bytes: self
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
@@ -322,6 +382,9 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
             .finish_non_exhaustive()
     }
 }

@@ -3,12 +3,12 @@
 //! (`DELETE /accounts/{account_id}/custom_ns/{custom_ns_id}`).
 
 use std::num::NonZeroU8;
-use std::time::Duration;
 
 use crate::bounds;
 use crate::client::Client;
 use crate::error::{Error, InvalidArgument, Result};
 use crate::response::ApiResponse;
+use crate::retry::Repeat;
 use crate::transport::{CallContext, CallOptions};
 use crate::types;
 use crate::validate;
@@ -60,9 +60,14 @@ impl AddCustomNameserver {
         self
     }
 
-    /// How long this call may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
+    call_option_setters!();
+
+    /// Retry this POST even when it may already have been applied (after a 5xx, a timeout
+    /// or a connection lost once the request was sent). Off by default: Cloudflare may have
+    /// added the nameserver before the failure, and a repeat then fails as a duplicate. With
+    /// it off, such a failure comes back at once as [`Error::OutcomeUnknown`].
+    pub fn retry_when_outcome_unknown(mut self, retry: bool) -> Self {
+        self.options.retry_unknown_outcome = retry;
         self
     }
 
@@ -91,7 +96,7 @@ impl AddCustomNameserver {
     pub async fn send_with_details(self) -> Result<ApiResponse<types::CustomNameserver>> {
         let body = self.to_body()?;
         let account_id = account_id(&self.account_id)?;
-        let generated = CallContext::client(&self.client, ADD, self.options);
+        let generated = CallContext::client(&self.client, ADD, Repeat::Unsafe, self.options);
         let result = generated
             .add_account_custom_nameserver(&account_id, &body)
             .await;
@@ -129,11 +134,7 @@ impl ListCustomNameservers {
         }
     }
 
-    /// How long this call may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+    call_option_setters!();
 
     /// Checks the account id, sends the request and returns every custom nameserver of
     /// the account.
@@ -146,7 +147,7 @@ impl ListCustomNameservers {
     /// Like [`send`](Self::send), with the envelope's messages and the `cf-ray` id.
     pub async fn send_with_details(self) -> Result<ApiResponse<Vec<types::CustomNameserver>>> {
         let account_id = account_id(&self.account_id)?;
-        let generated = CallContext::client(&self.client, LIST, self.options);
+        let generated = CallContext::client(&self.client, LIST, Repeat::Safe, self.options);
         let result = generated.list_account_custom_nameservers(&account_id).await;
         generated.inner.finish(result)
     }
@@ -175,11 +176,7 @@ impl DeleteCustomNameserver {
         }
     }
 
-    /// How long this call may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+    call_option_setters!();
 
     /// Checks the arguments and removes the nameserver. The name must be a hostname, so it
     /// cannot change the request path either.
@@ -195,7 +192,7 @@ impl DeleteCustomNameserver {
         validate::hostname(validate::CUSTOM_NS_ID, &self.ns_name)?;
         let ns_name = types::Hostname::try_from(self.ns_name.as_str())
             .map_err(|e| InvalidArgument::new(validate::CUSTOM_NS_ID.field, e.to_string()))?;
-        let generated = CallContext::client(&self.client, DELETE, self.options);
+        let generated = CallContext::client(&self.client, DELETE, Repeat::Safe, self.options);
         let result = generated
             .delete_account_custom_nameserver(&account_id, &ns_name)
             .await;

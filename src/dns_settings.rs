@@ -1,13 +1,12 @@
 //! Account DNS settings: show (`GET /accounts/{account_id}/dns_settings`) and update
 //! (`PATCH /accounts/{account_id}/dns_settings`).
 
-use std::time::Duration;
-
 use crate::bounds;
 use crate::client::Client;
 use crate::custom_nameservers::account_id;
 use crate::error::Result;
 use crate::response::ApiResponse;
+use crate::retry::Repeat;
 use crate::transport::{CallContext, CallOptions};
 use crate::types;
 use crate::validate;
@@ -35,11 +34,7 @@ impl GetDnsSettings {
         }
     }
 
-    /// How long this call may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+    call_option_setters!();
 
     /// Checks the account id, sends the request and returns the account's DNS settings.
     pub async fn send(self) -> Result<types::DnsSettings> {
@@ -51,7 +46,7 @@ impl GetDnsSettings {
     /// Like [`send`](Self::send), with the envelope's messages and the `cf-ray` id.
     pub async fn send_with_details(self) -> Result<ApiResponse<types::DnsSettings>> {
         let account_id = account_id(&self.account_id)?;
-        let generated = CallContext::client(&self.client, GET, self.options);
+        let generated = CallContext::client(&self.client, GET, Repeat::Safe, self.options);
         let result = generated.get_account_dns_settings(&account_id).await;
         generated.inner.finish(result)
     }
@@ -233,11 +228,7 @@ impl UpdateDnsSettings {
         self
     }
 
-    /// How long this call may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+    call_option_setters!();
 
     /// The body that [`send`](Self::send) would put on the wire, after the same checks.
     pub fn to_body(&self) -> Result<types::DnsSettingsUpdate> {
@@ -258,7 +249,7 @@ impl UpdateDnsSettings {
     pub async fn send_with_details(self) -> Result<ApiResponse<types::DnsSettings>> {
         let body = self.to_body()?;
         let account_id = account_id(&self.account_id)?;
-        let generated = CallContext::client(&self.client, UPDATE, self.options);
+        let generated = CallContext::client(&self.client, UPDATE, Repeat::Safe, self.options);
         let result = generated
             .update_account_dns_settings(&account_id, &body)
             .await;

@@ -59,22 +59,38 @@ pub enum Error {
     /// The connection failed: refused, reset, TLS, DNS.
     #[error(transparent)]
     Transport(Box<TransportError>),
+
+    /// A request that is not safe to repeat (adding a nameserver) failed in a way that
+    /// leaves open whether Cloudflare applied it: a 5xx, a timeout, or a connection lost
+    /// after the request was sent. Look (list the nameservers) before trying again. The
+    /// questions ([`Error::status`], [`Error::is_timeout`], …) answer for the failure
+    /// inside.
+    #[error(transparent)]
+    OutcomeUnknown(Box<OutcomeUnknown>),
 }
 
 impl Error {
+    /// The failure itself: for [`Error::OutcomeUnknown`], the failure inside it.
+    fn cause(&self) -> &Error {
+        match self {
+            Error::OutcomeUnknown(e) => e.cause.cause(),
+            other => other,
+        }
+    }
+
     /// The HTTP status of the response, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
-        match self {
+        match self.cause() {
             Error::Api(e) => Some(e.status),
             Error::InvalidResponse(e) => Some(e.status),
             Error::Timeout(e) | Error::Transport(e) => e.status,
-            Error::InvalidArgument(_) | Error::Config(_) => None,
+            Error::InvalidArgument(_) | Error::Config(_) | Error::OutcomeUnknown(_) => None,
         }
     }
 
     /// The `cf-ray` id of the response, which Cloudflare support asks for.
     pub fn cf_ray(&self) -> Option<&str> {
-        match self {
+        match self.cause() {
             Error::Api(e) => e.cf_ray.as_deref(),
             Error::InvalidResponse(e) => e.cf_ray.as_deref(),
             _ => None,
@@ -94,8 +110,16 @@ impl Error {
 
     /// The details of a Cloudflare failure envelope, if that is what this is.
     pub fn api_error(&self) -> Option<&ApiError> {
-        match self {
+        match self.cause() {
             Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The details of an unknown outcome, with the failure inside, if that is what this is.
+    pub fn outcome_unknown(&self) -> Option<&OutcomeUnknown> {
+        match self {
+            Error::OutcomeUnknown(e) => Some(e),
             _ => None,
         }
     }
@@ -129,12 +153,18 @@ impl Error {
 
     /// Whether no complete answer arrived in time.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout(_))
+        matches!(self.cause(), Error::Timeout(_))
     }
 
     /// Whether the connection itself failed.
     pub fn is_transport(&self) -> bool {
-        matches!(self, Error::Transport(_))
+        matches!(self.cause(), Error::Transport(_))
+    }
+
+    /// Whether the request may or may not have been applied (see
+    /// [`Error::OutcomeUnknown`]): look before trying again.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown(_))
     }
 
     /// Whether an argument was refused before anything was sent.
@@ -144,12 +174,14 @@ impl Error {
 
     /// Whether the server answered with something that is not a Cloudflare envelope.
     pub fn is_invalid_response(&self) -> bool {
-        matches!(self, Error::InvalidResponse(_))
+        matches!(self.cause(), Error::InvalidResponse(_))
     }
 
     /// How long the server asked the client to wait (`Retry-After` or `retry-after-ms`).
+    /// When the wait was longer than the retry policy allows, the client did not sleep
+    /// through it: the error came back at once with the wait here.
     pub fn retry_after(&self) -> Option<Duration> {
-        match self {
+        match self.cause() {
             Error::Api(e) => e.retry_after,
             Error::InvalidResponse(e) => e.retry_after,
             _ => None,
@@ -321,5 +353,38 @@ impl std::error::Error for TransportError {
         self.source
             .as_ref()
             .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// A failure that leaves open whether the request was applied. See
+/// [`Error::OutcomeUnknown`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct OutcomeUnknown {
+    /// The operation that was called.
+    pub operation: &'static str,
+    /// How many attempts were made.
+    pub attempts: u32,
+    /// The failure of the last attempt.
+    pub cause: Error,
+}
+
+impl fmt::Display for OutcomeUnknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the outcome of {} is unknown: Cloudflare may have applied it; look before \
+             trying again (after {} attempt{}): {}",
+            self.operation,
+            self.attempts,
+            if self.attempts == 1 { "" } else { "s" },
+            self.cause
+        )
+    }
+}
+
+impl std::error::Error for OutcomeUnknown {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.cause)
     }
 }

@@ -74,6 +74,44 @@
 
 #![warn(missing_docs)]
 
+/// The per-call settings every request builder offers; each builder has an
+/// `options: CallOptions` field.
+macro_rules! call_option_setters {
+    () => {
+        /// How long one attempt of this call may take, from sending to the end of the
+        /// response body, overriding the client's timeout.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// How long this call may take across all its attempts and waits, overriding the
+        /// client's deadline.
+        pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+            self.options.deadline = Some(deadline);
+            self
+        }
+
+        /// When this call retries, overriding the client's policy.
+        pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
+        /// No retries for this call.
+        pub fn no_retries(self) -> Self {
+            self.retry_policy(crate::RetryPolicy::none())
+        }
+
+        /// Replaces the per-call settings (for calls made on behalf of another).
+        #[allow(dead_code)]
+        pub(crate) fn with_options(mut self, options: crate::transport::CallOptions) -> Self {
+            self.options = options;
+            self
+        }
+    };
+}
+
 mod auth;
 pub mod bounds;
 mod client;
@@ -85,24 +123,30 @@ mod error;
 pub mod fake;
 mod generated;
 mod open_enum;
+mod rate_limit;
 mod response;
+mod retry;
 mod transport;
 mod use_custom_nameservers;
 mod validate;
 
 pub use auth::{Credentials, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ENV_BASE_URL,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT, ENV_BASE_URL,
 };
 pub use custom_nameservers::{AddCustomNameserver, DeleteCustomNameserver, ListCustomNameservers};
 pub use dns_settings::{GetDnsSettings, UpdateDnsSettings};
 pub use enums::*;
 pub use error::{
-    ApiError, BODY_EXCERPT_LIMIT, Error, InvalidArgument, InvalidResponse, Result, TransportError,
+    ApiError, BODY_EXCERPT_LIMIT, Error, InvalidArgument, InvalidResponse, OutcomeUnknown, Result,
+    TransportError,
 };
 pub use generated::types;
+pub use rate_limit::RateLimit;
 pub use response::ApiResponse;
+pub use retry::RetryPolicy;
 pub use use_custom_nameservers::{CustomNameserversReport, UseCustomNameservers};
 
 /// The README's examples, compiled as doctests.

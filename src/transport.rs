@@ -14,11 +14,14 @@ use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, USER_AGENT};
+use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::client::{Client, Shared};
-use crate::error::{ApiError, Error, InvalidResponse, Result, TransportError};
+use crate::error::{ApiError, Error, InvalidResponse, OutcomeUnknown, Result, TransportError};
 use crate::generated;
 use crate::response::{ApiResponse, Envelope};
+use crate::retry::{self, Attempt, Decision, Repeat, RetryPolicy};
 use crate::types::FailureEnvelope;
 
 /// The header progenitor puts on every request; Cloudflare's API has no use for it.
@@ -27,7 +30,29 @@ const API_VERSION: &str = "api-version";
 /// Settings that one call may override.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CallOptions {
+    /// The per-attempt timeout.
     pub(crate) timeout: Option<Duration>,
+    /// The overall deadline, across attempts.
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+    /// The caller's opt-in to repeat a POST whose outcome is unknown.
+    pub(crate) retry_unknown_outcome: bool,
+}
+
+/// What the transport recorded for the call: the last attempt's outcome, and whether
+/// the request may have been applied despite a failure.
+struct Recorded {
+    outcome: Result<Seen>,
+    attempts: u32,
+    outcome_unknown: bool,
+}
+
+/// How one attempt ended.
+enum Exchange {
+    /// A whole response.
+    Complete(Seen, HeaderMap),
+    /// A failure, already turned into the caller's error.
+    Failed(Error),
 }
 
 /// What the transport saw of the final response.
@@ -45,8 +70,9 @@ struct Seen {
 pub(crate) struct CallContext {
     shared: Arc<Shared>,
     operation: &'static str,
+    repeat: Repeat,
     options: CallOptions,
-    outcome: Arc<Mutex<Option<Result<Seen>>>>,
+    outcome: Arc<Mutex<Option<Recorded>>>,
 }
 
 impl fmt::Debug for CallContext {
@@ -63,11 +89,13 @@ impl CallContext {
     pub(crate) fn client(
         client: &Client,
         operation: &'static str,
+        repeat: Repeat,
         options: CallOptions,
     ) -> generated::Client {
         let shared = client.shared.clone();
         let context = CallContext {
             operation,
+            repeat,
             options,
             outcome: Arc::default(),
             shared: shared.clone(),
@@ -75,14 +103,14 @@ impl CallContext {
         generated::Client::new_with_client(&shared.base_url, shared.http.clone(), context)
     }
 
-    fn record(&self, outcome: Result<Seen>) {
+    fn record(&self, recorded: Recorded) {
         *self
             .outcome
             .lock()
-            .unwrap_or_else(|poison| poison.into_inner()) = Some(outcome);
+            .unwrap_or_else(|poison| poison.into_inner()) = Some(recorded);
     }
 
-    fn take(&self) -> Option<Result<Seen>> {
+    fn take(&self) -> Option<Recorded> {
         self.outcome
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
@@ -91,19 +119,18 @@ impl CallContext {
 
     fn transport_error(&self, error: reqwest::Error, status: Option<StatusCode>) -> Error {
         let timed_out = error.is_timeout();
-        let reason = if timed_out {
-            let limit = self.options.timeout.unwrap_or(self.shared.timeout);
-            format!("no complete response within {limit:?}")
-        } else if error.is_connect() {
-            "could not connect".to_string()
+        let reason = if error.is_connect() {
+            "could not connect"
+        } else if timed_out {
+            "no complete response in time"
         } else if status.is_some() {
-            "the connection failed while reading the response body".to_string()
+            "the connection failed while reading the response body"
         } else {
-            "the connection failed".to_string()
+            "the connection failed"
         };
         let reason = match std::error::Error::source(&error) {
             Some(cause) => format!("{reason}: {cause}"),
-            None => reason,
+            None => reason.to_string(),
         };
         let details = Box::new(TransportError {
             operation: self.operation,
@@ -116,6 +143,15 @@ impl CallContext {
         } else {
             Error::Transport(details)
         }
+    }
+
+    fn timeout(&self, reason: String) -> Error {
+        Error::Timeout(Box::new(TransportError {
+            operation: self.operation,
+            status: None,
+            reason,
+            source: None,
+        }))
     }
 
     fn invalid(&self, seen: &Seen, reason: impl Into<String>) -> Error {
@@ -145,46 +181,184 @@ impl CallContext {
         }))
     }
 
-    /// Sends one request and reads its body up to the bound.
-    async fn execute(&self, mut request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
-        let timeout = self.options.timeout.unwrap_or(self.shared.timeout);
-        *request.timeout_mut() = Some(timeout);
-        let method = request.method().clone();
-        let path = request.url().path().to_string();
+    /// Sends the request, repeating it as the retry policy and the request's safety allow,
+    /// and records the last attempt's outcome.
+    async fn execute(&self, request: reqwest::Request) -> reqwest::Response {
+        let span = tracing::debug_span!(
+            "cloudflare_request",
+            operation = self.operation,
+            method = %request.method(),
+            path = request.url().path(),
+        );
+        self.attempts(request).instrument(span).await
+    }
 
+    async fn attempts(&self, request: reqwest::Request) -> reqwest::Response {
+        let shared = &self.shared;
+        let policy = self.options.retry.as_ref().unwrap_or(&shared.retry);
+        let per_attempt = self.options.timeout.unwrap_or(shared.timeout);
+        let budget = self.options.deadline.or(shared.deadline);
+        let deadline = budget.map(|budget| Instant::now() + budget);
+        let mut request = request;
+        let mut retries = 0u32;
+        loop {
+            let attempts = retries + 1;
+            // The copy for a retry; every request this crate builds has a byte body.
+            let mut copy = request.try_clone();
+
+            // Wait for the rate limiter and a free slot, within the deadline.
+            let turn = async {
+                if let Some(limit) = &shared.rate_limit {
+                    limit.acquire().await;
+                }
+                shared.slots.acquire().await.ok()
+            };
+            let slot = match deadline {
+                Some(at) => match tokio::time::timeout_at(at, turn).await {
+                    Ok(slot) => slot,
+                    Err(_) => {
+                        let error = self.timeout(format!(
+                            "the deadline of {:?} passed while waiting for the rate limit",
+                            budget.unwrap_or_default()
+                        ));
+                        return self.stop(Exchange::Failed(error), attempts, false);
+                    }
+                },
+                None => turn.await,
+            };
+
+            let (limit, cut_by_deadline) = match deadline {
+                Some(at) => {
+                    let left = at.saturating_duration_since(Instant::now());
+                    (per_attempt.min(left), left < per_attempt)
+                }
+                None => (per_attempt, false),
+            };
+            let started = Instant::now();
+            let (exchange, attempt) =
+                match tokio::time::timeout(limit, self.exchange(request)).await {
+                    Ok(done) => done,
+                    Err(_) => {
+                        let reason = if cut_by_deadline {
+                            format!(
+                                "the deadline of {:?} passed before a complete response",
+                                budget.unwrap_or_default()
+                            )
+                        } else {
+                            format!("no complete response within {limit:?}")
+                        };
+                        (Exchange::Failed(self.timeout(reason)), Attempt::Lost)
+                    }
+                };
+            drop(slot);
+
+            let decision = retry::decide(
+                self.repeat,
+                attempt,
+                retries,
+                policy,
+                self.options.retry_unknown_outcome,
+                fastrand::f64(),
+            );
+            if let (Decision::Retry(delay), Some(at)) = (decision, deadline)
+                && Instant::now() + delay >= at
+            {
+                // The wait would end past the deadline: the error comes back now.
+                copy = None;
+            }
+            let (status, cf_ray) = match &exchange {
+                Exchange::Complete(seen, _) => (seen.status.as_u16(), seen.cf_ray.as_deref()),
+                Exchange::Failed(error) => {
+                    (error.status().map_or(0, |s| s.as_u16()), error.cf_ray())
+                }
+            };
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            match (decision, copy) {
+                (Decision::Retry(delay), Some(copy)) => {
+                    tracing::info!(
+                        attempt = attempts,
+                        status,
+                        cf_ray = cf_ray.unwrap_or(""),
+                        elapsed_ms,
+                        delay_ms = delay.as_millis() as u64,
+                        outcome = describe(&exchange),
+                        "attempt failed; retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    retries += 1;
+                    request = copy;
+                }
+                (decision, _) => {
+                    tracing::debug!(
+                        attempt = attempts,
+                        status,
+                        cf_ray = cf_ray.unwrap_or(""),
+                        elapsed_ms,
+                        outcome = describe(&exchange),
+                        "attempt done"
+                    );
+                    let unknown = match decision {
+                        Decision::StopOutcomeUnknown => true,
+                        Decision::Stop => false,
+                        Decision::Retry(_) => retry::outcome_unknown(self.repeat, attempt),
+                    };
+                    return self.stop(exchange, attempts, unknown);
+                }
+            }
+        }
+    }
+
+    /// Records the final outcome and gives the generated client a response to decode.
+    fn stop(&self, exchange: Exchange, attempts: u32, outcome_unknown: bool) -> reqwest::Response {
+        let (outcome, response) = match exchange {
+            Exchange::Complete(seen, headers) => {
+                let mut rebuilt = http::Response::new(seen.body.clone());
+                *rebuilt.status_mut() = seen.status;
+                *rebuilt.headers_mut() = headers;
+                (Ok(seen), reqwest::Response::from(rebuilt))
+            }
+            Exchange::Failed(error) => (Err(error), recorded_failure()),
+        };
+        self.record(Recorded {
+            outcome,
+            attempts,
+            outcome_unknown,
+        });
+        response
+    }
+
+    /// One attempt: sends the request and reads the body up to the bound.
+    async fn exchange(&self, request: reqwest::Request) -> (Exchange, Attempt) {
         let response = match self.shared.http.execute(request).await {
             Ok(response) => response,
             Err(error) => {
-                tracing::debug!(operation = self.operation, %method, %path, error = %error, "request failed");
-                let mapped = self.transport_error(error, None);
-                self.record(Err(mapped));
-                return Ok(recorded_failure());
+                let attempt = if error.is_connect() {
+                    Attempt::NotSent
+                } else if error.is_builder() {
+                    Attempt::Final
+                } else {
+                    Attempt::Lost
+                };
+                return (Exchange::Failed(self.transport_error(error, None)), attempt);
             }
         };
         let status = response.status();
         let headers = response.headers().clone();
         let cf_ray = header_str(&headers, "cf-ray");
-        tracing::debug!(
-            operation = self.operation,
-            %method,
-            %path,
-            status = status.as_u16(),
-            cf_ray = cf_ray.as_deref().unwrap_or(""),
-            "response"
-        );
         let retry_after = retry_after(&headers);
         match read_bounded(response, self.shared.max_response_bytes).await {
             Ok(body) => {
-                self.record(Ok(Seen {
+                let attempt = Attempt::Response {
+                    status: status.as_u16(),
+                    retry_after,
+                };
+                let seen = Seen {
                     status,
                     cf_ray,
                     retry_after,
-                    body: body.clone(),
-                }));
-                let mut rebuilt = http::Response::new(body);
-                *rebuilt.status_mut() = status;
-                *rebuilt.headers_mut() = headers;
-                Ok(reqwest::Response::from(rebuilt))
+                    body,
+                };
+                (Exchange::Complete(seen, headers), attempt)
             }
             Err(BodyError::TooLarge(read)) => {
                 let seen = Seen {
@@ -194,16 +368,16 @@ impl CallContext {
                     body: read,
                 };
                 let limit = self.shared.max_response_bytes;
-                self.record(Err(self.invalid(
+                let error = self.invalid(
                     &seen,
                     format!("the body is larger than the limit of {limit} bytes"),
-                )));
-                Ok(recorded_failure())
+                );
+                (Exchange::Failed(error), Attempt::Final)
             }
-            Err(BodyError::Transport(error)) => {
-                self.record(Err(self.transport_error(error, Some(status))));
-                Ok(recorded_failure())
-            }
+            Err(BodyError::Transport(error)) => (
+                Exchange::Failed(self.transport_error(error, Some(status))),
+                Attempt::Lost,
+            ),
         }
     }
 
@@ -213,20 +387,38 @@ impl CallContext {
         &self,
         result: std::result::Result<ResponseValue<E>, progenitor_client::Error<FailureEnvelope>>,
     ) -> Result<ApiResponse<E::Result>> {
-        let seen = match self.take() {
-            Some(Ok(seen)) => seen,
-            Some(Err(error)) => return Err(error),
-            None => {
-                // The request never reached the transport: progenitor refused to build it.
-                let reason = match result {
-                    Err(error) => error.to_string(),
-                    Ok(_) => "no response was recorded".to_string(),
-                };
-                return Err(Error::InvalidArgument(crate::error::InvalidArgument::new(
-                    "request", reason,
-                )));
-            }
+        let Some(recorded) = self.take() else {
+            // The request never reached the transport: progenitor refused to build it.
+            let reason = match result {
+                Err(error) => error.to_string(),
+                Ok(_) => "no response was recorded".to_string(),
+            };
+            return Err(Error::InvalidArgument(crate::error::InvalidArgument::new(
+                "request", reason,
+            )));
         };
+        let outcome = match recorded.outcome {
+            Ok(seen) => self.decode(&seen, result),
+            Err(error) => Err(error),
+        };
+        match outcome {
+            Err(cause) if recorded.outcome_unknown => {
+                Err(Error::OutcomeUnknown(Box::new(OutcomeUnknown {
+                    operation: self.operation,
+                    attempts: recorded.attempts,
+                    cause,
+                })))
+            }
+            other => other,
+        }
+    }
+
+    fn decode<E: Envelope>(
+        &self,
+        seen: &Seen,
+        result: std::result::Result<ResponseValue<E>, progenitor_client::Error<FailureEnvelope>>,
+    ) -> Result<ApiResponse<E::Result>> {
+        let seen = seen.clone();
         match result {
             Ok(value) => {
                 let (success, errors, messages, result) = value.into_inner().into_parts();
@@ -291,7 +483,7 @@ impl ClientHooks<CallContext> for generated::Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        self.inner().execute(request).await
+        Ok(self.inner().execute(request).await)
     }
 }
 
@@ -348,6 +540,16 @@ async fn read_bounded(
         body.extend_from_slice(&chunk);
     }
     Ok(Bytes::from(body))
+}
+
+/// A word for the tracing events about how an attempt ended.
+fn describe(exchange: &Exchange) -> &'static str {
+    match exchange {
+        Exchange::Complete(..) => "response",
+        Exchange::Failed(Error::Timeout(_)) => "timeout",
+        Exchange::Failed(Error::Transport(_)) => "connection failed",
+        Exchange::Failed(_) => "unreadable response",
+    }
 }
 
 /// What the generated client gets when the real failure is already recorded in the call's

@@ -6,6 +6,7 @@ use crate::NameserverType;
 use crate::bounds;
 use crate::client::Client;
 use crate::error::{InvalidArgument, Result};
+use crate::transport::CallOptions;
 use crate::types;
 use crate::validate;
 
@@ -16,7 +17,9 @@ use crate::validate;
 /// It lists the account's nameservers and reads its DNS settings first, so it changes
 /// nothing when the account is already in that state, and it is safe to run again after a
 /// failure: it only adds what is still missing. Nameservers the account already has are
-/// left as they are, whatever their set.
+/// left as they are, whatever their set. If adding one fails with an unknown outcome
+/// ([`Error::is_outcome_unknown`](crate::Error::is_outcome_unknown)), running it again is
+/// the way to look: it lists first.
 ///
 /// ```no_run
 /// # async fn run(client: cloudflare_account_dns::Client) -> Result<(), cloudflare_account_dns::Error> {
@@ -37,6 +40,7 @@ pub struct UseCustomNameservers {
     account_id: String,
     ns_names: Vec<String>,
     ns_set: Option<u8>,
+    options: CallOptions,
 }
 
 /// What [`UseCustomNameservers::send`] changed.
@@ -72,6 +76,7 @@ impl UseCustomNameservers {
             account_id,
             ns_names,
             ns_set: None,
+            options: CallOptions::default(),
         }
     }
 
@@ -81,6 +86,9 @@ impl UseCustomNameservers {
         self.ns_set = Some(ns_set);
         self
     }
+
+    // The settings below apply to each request the call makes.
+    call_option_setters!();
 
     /// Checks every argument before sending anything.
     fn check(&self) -> Result<Vec<String>> {
@@ -111,6 +119,7 @@ impl UseCustomNameservers {
         let existing: HashSet<String> = self
             .client
             .list_custom_nameservers(&self.account_id)
+            .with_options(self.options.clone())
             .send()
             .await?
             .into_iter()
@@ -124,7 +133,10 @@ impl UseCustomNameservers {
                 already_present.push(name);
                 continue;
             }
-            let mut add = self.client.add_custom_nameserver(&self.account_id, name);
+            let mut add = self
+                .client
+                .add_custom_nameserver(&self.account_id, name)
+                .with_options(self.options.clone());
             if let Some(ns_set) = self.ns_set {
                 add = add.ns_set(ns_set);
             }
@@ -134,6 +146,7 @@ impl UseCustomNameservers {
         let settings = self
             .client
             .get_dns_settings(&self.account_id)
+            .with_options(self.options.clone())
             .send()
             .await?;
         let before = settings.zone_defaults.nameservers.type_.clone();
@@ -149,6 +162,7 @@ impl UseCustomNameservers {
             .client
             .update_dns_settings(&self.account_id)
             .nameservers_type(NameserverType::CustomAccount)
+            .with_options(self.options.clone())
             .send()
             .await?;
         let after = settings.zone_defaults.nameservers.type_.clone();
