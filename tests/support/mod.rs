@@ -66,6 +66,10 @@ pub enum Reply {
     Delay(Duration, Box<Reply>),
     /// Close the connection without answering.
     Close,
+    /// These bytes, then nothing more: the connection stays open, silent.
+    Stall(Vec<u8>),
+    /// These bytes, then a TCP reset.
+    Reset(Vec<u8>),
 }
 
 /// A JSON reply with a `cf-ray` header.
@@ -137,9 +141,15 @@ impl TestServer {
     pub async fn start(
         handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
     ) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1");
+        Self::start_at("127.0.0.1:0".parse().unwrap(), handler).await
+    }
+
+    /// [`TestServer::start`] on a chosen address.
+    pub async fn start_at(
+        addr: std::net::SocketAddr,
+        handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+    ) -> Self {
+        let listener = TcpListener::bind(addr).await.expect("bind 127.0.0.1");
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let connections = Arc::new(AtomicUsize::new(0));
@@ -204,6 +214,18 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, requests: Arc<Mutex
                     reply = *inner;
                 }
                 Reply::Close => return,
+                Reply::Stall(bytes) => {
+                    let _ = stream.write_all(&bytes).await;
+                    let _ = stream.flush().await;
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                    return;
+                }
+                Reply::Reset(bytes) => {
+                    let _ = stream.write_all(&bytes).await;
+                    let _ = stream.flush().await;
+                    let _ = stream.set_zero_linger();
+                    return;
+                }
                 Reply::Raw(bytes) => {
                     let _ = stream.write_all(&bytes).await;
                     let _ = stream.shutdown().await;

@@ -1,0 +1,81 @@
+//! Each attempt is a `tracing` event inside a span for the call, with what an operator needs
+//! (operation, method, path, attempt, status, delay, `cf-ray`), and never a credential.
+
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use cloudflare_account_dns::{Client, RetryPolicy};
+use support::{ACCOUNT, TestServer, failure, json, with_header};
+
+const TOKEN: &str = "tracing-token-Sn3lZJTBX6kkg7OdcBUAxOO9";
+const KEY: &str = "tracing-key-144c9defac04969c7bfad8efaa8ea194";
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+#[tokio::test]
+async fn every_attempt_is_an_event_without_credentials() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = TestServer::sequence(vec![
+        with_header(failure(503, &[(1000, "busy")]), "retry-after-ms", "10"),
+        json(200, support::seed_dns_settings_response()),
+    ])
+    .await;
+    for client in [
+        Client::builder().api_token(TOKEN),
+        Client::builder().api_key("ops@example.com", KEY),
+    ] {
+        let client = client
+            .base_url(server.base_url())
+            .retry_policy(RetryPolicy::default().jitter(false))
+            .build()
+            .unwrap();
+        client
+            .update_dns_settings(ACCOUNT)
+            .ns_ttl(3600)
+            .send()
+            .await
+            .unwrap();
+    }
+
+    let text = captured.text();
+    for expected in [
+        "cloudflare_request{operation=\"update_account_dns_settings\" method=PATCH path=\"/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/dns_settings\"}",
+        "attempt failed; retrying attempt=1 status=503 cf_ray=\"8f1e2d3c4b5a6978-SJC\"",
+        "delay_ms=10",
+        "attempt done attempt=2 status=200",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    for secret in [TOKEN, KEY, "Bearer", "ops@example.com"] {
+        assert!(
+            !text.contains(secret),
+            "{secret:?} leaked into the events:\n{text}"
+        );
+    }
+}
