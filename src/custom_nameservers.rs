@@ -97,9 +97,7 @@ impl AddCustomNameserver {
         let body = self.to_body()?;
         let account_id = account_id(&self.account_id)?;
         let generated = CallContext::client(&self.client, ADD, Repeat::Unsafe, self.options);
-        let result = generated
-            .add_account_custom_nameserver(&account_id, &body)
-            .await;
+        let result = Box::pin(generated.add_account_custom_nameserver(&account_id, &body)).await;
         generated.inner.finish(result)
     }
 }
@@ -148,7 +146,7 @@ impl ListCustomNameservers {
     pub async fn send_with_details(self) -> Result<ApiResponse<Vec<types::CustomNameserver>>> {
         let account_id = account_id(&self.account_id)?;
         let generated = CallContext::client(&self.client, LIST, Repeat::Safe, self.options);
-        let result = generated.list_account_custom_nameservers(&account_id).await;
+        let result = Box::pin(generated.list_account_custom_nameservers(&account_id)).await;
         generated.inner.finish(result)
     }
 }
@@ -193,9 +191,8 @@ impl DeleteCustomNameserver {
         let ns_name = types::Hostname::try_from(self.ns_name.as_str())
             .map_err(|e| InvalidArgument::new(validate::CUSTOM_NS_ID.field, e.to_string()))?;
         let generated = CallContext::client(&self.client, DELETE, Repeat::Safe, self.options);
-        let result = generated
-            .delete_account_custom_nameserver(&account_id, &ns_name)
-            .await;
+        let result =
+            Box::pin(generated.delete_account_custom_nameserver(&account_id, &ns_name)).await;
         generated.inner.finish(result)
     }
 }

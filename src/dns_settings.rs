@@ -47,7 +47,7 @@ impl GetDnsSettings {
     pub async fn send_with_details(self) -> Result<ApiResponse<types::DnsSettings>> {
         let account_id = account_id(&self.account_id)?;
         let generated = CallContext::client(&self.client, GET, Repeat::Safe, self.options);
-        let result = generated.get_account_dns_settings(&account_id).await;
+        let result = Box::pin(generated.get_account_dns_settings(&account_id)).await;
         generated.inner.finish(result)
     }
 }
@@ -250,9 +250,7 @@ impl UpdateDnsSettings {
         let body = self.to_body()?;
         let account_id = account_id(&self.account_id)?;
         let generated = CallContext::client(&self.client, UPDATE, Repeat::Safe, self.options);
-        let result = generated
-            .update_account_dns_settings(&account_id, &body)
-            .await;
+        let result = Box::pin(generated.update_account_dns_settings(&account_id, &body)).await;
         generated.inner.finish(result)
     }
 }

@@ -11,9 +11,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
+use http_body_util::BodyExt;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use reqwest::ResponseBuilderExt;
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, USER_AGENT};
 use tokio::time::Instant;
 use tracing::Instrument;
 
@@ -25,7 +27,9 @@ use crate::retry::{self, Attempt, Decision, Repeat, RetryPolicy};
 use crate::types::FailureEnvelope;
 
 /// The header progenitor puts on every request; Cloudflare's API has no use for it.
-const API_VERSION: &str = "api-version";
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+const CF_RAY: HeaderName = HeaderName::from_static("cf-ray");
+const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
 
 /// Settings that one call may override.
 #[derive(Clone, Debug, Default)]
@@ -49,8 +53,8 @@ struct Recorded {
 
 /// How one attempt ended.
 enum Exchange {
-    /// A whole response.
-    Complete(Seen, HeaderMap),
+    /// A whole response: what was seen, and the response's head to rebuild it.
+    Complete(Seen, http::response::Parts),
     /// A failure, already turned into the caller's error.
     Failed(Error),
 }
@@ -311,10 +315,8 @@ impl CallContext {
     /// Records the final outcome and gives the generated client a response to decode.
     fn stop(&self, exchange: Exchange, attempts: u32, outcome_unknown: bool) -> reqwest::Response {
         let (outcome, response) = match exchange {
-            Exchange::Complete(seen, headers) => {
-                let mut rebuilt = http::Response::new(seen.body.clone());
-                *rebuilt.status_mut() = seen.status;
-                *rebuilt.headers_mut() = headers;
+            Exchange::Complete(seen, parts) => {
+                let rebuilt = http::Response::from_parts(parts, seen.body.clone());
                 (Ok(seen), reqwest::Response::from(rebuilt))
             }
             Exchange::Failed(error) => (Err(error), recorded_failure()),
@@ -343,10 +345,17 @@ impl CallContext {
             }
         };
         let status = response.status();
-        let headers = response.headers().clone();
-        let cf_ray = header_str(&headers, "cf-ray");
-        let retry_after = retry_after(&headers);
-        match read_bounded(response, self.shared.max_response_bytes).await {
+        let cf_ray = header_str(response.headers(), CF_RAY);
+        let retry_after = retry_after(response.headers());
+        // Keep the URL in the head, so that rebuilding the response does not parse one.
+        let url = response.url().clone();
+        let (mut parts, body) = http::Response::from(response).into_parts();
+        parts.extensions = http::Response::builder()
+            .url(url)
+            .body(())
+            .map(|r| r.into_parts().0.extensions)
+            .unwrap_or_default();
+        match read_bounded(body, &parts.headers, self.shared.max_response_bytes).await {
             Ok(body) => {
                 let attempt = Attempt::Response {
                     status: status.as_u16(),
@@ -358,7 +367,7 @@ impl CallContext {
                     retry_after,
                     body,
                 };
-                (Exchange::Complete(seen, headers), attempt)
+                (Exchange::Complete(seen, parts), attempt)
             }
             Err(BodyError::TooLarge(read)) => {
                 let seen = Seen {
@@ -483,11 +492,13 @@ impl ClientHooks<CallContext> for generated::Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        Ok(self.inner().execute(request).await)
+        // Boxed: the attempt loop's state is large, and every future that awaits it
+        // inline would grow by that much and be copied as it is moved.
+        Ok(Box::pin(self.inner().execute(request)).await)
     }
 }
 
-fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
+fn header_str(headers: &HeaderMap, name: HeaderName) -> Option<String> {
     headers
         .get(name)
         .and_then(|value| value.to_str().ok())
@@ -496,14 +507,14 @@ fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Reads `retry-after-ms` or `Retry-After` (seconds or an HTTP date).
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    if let Some(ms) = header_str(headers, "retry-after-ms")
+    if let Some(ms) = header_str(headers, RETRY_AFTER_MS)
         && let Ok(ms) = ms.trim().parse::<f64>()
         && ms.is_finite()
         && ms >= 0.0
     {
         return Some(Duration::from_secs_f64(ms / 1000.0));
     }
-    let value = header_str(headers, "retry-after")?;
+    let value = header_str(headers, reqwest::header::RETRY_AFTER)?;
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
@@ -520,26 +531,43 @@ enum BodyError {
     Transport(reqwest::Error),
 }
 
-/// Reads a body chunk by chunk, giving up once it passes `limit` bytes.
+/// Reads a body frame by frame, giving up once it passes `limit` bytes. A body that comes
+/// in one frame is kept as it is, without a copy.
 async fn read_bounded(
-    mut response: reqwest::Response,
+    mut body: reqwest::Body,
+    headers: &HeaderMap,
     limit: usize,
 ) -> std::result::Result<Bytes, BodyError> {
-    if response
-        .content_length()
-        .is_some_and(|len| len > limit as u64)
-    {
+    let declared = headers
+        .get(reqwest::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
         return Err(BodyError::TooLarge(Bytes::new()));
     }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        if body.len() + chunk.len() > limit {
-            body.truncate(crate::error::BODY_EXCERPT_LIMIT);
-            return Err(BodyError::TooLarge(Bytes::from(body)));
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(chunk) = frame.map_err(BodyError::Transport)?.into_data() else {
+            continue; // trailers
+        };
+        let read = first.as_ref().map_or(joined.len(), Bytes::len);
+        if read + chunk.len() > limit {
+            let mut excerpt = first.map_or(joined, |b| b.to_vec());
+            excerpt.truncate(crate::error::BODY_EXCERPT_LIMIT);
+            return Err(BodyError::TooLarge(Bytes::from(excerpt)));
         }
-        body.extend_from_slice(&chunk);
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            None => joined.extend_from_slice(&chunk),
+            Some(head) => {
+                joined.reserve(head.len() + chunk.len());
+                joined.extend_from_slice(&head);
+                joined.extend_from_slice(&chunk);
+            }
+        }
     }
-    Ok(Bytes::from(body))
+    Ok(first.unwrap_or_else(|| Bytes::from(joined)))
 }
 
 /// A word for the tracing events about how an attempt ended.
