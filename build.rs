@@ -32,6 +32,7 @@ const REQUEST_BODIES: &[&str] = &["CustomNameserverInput", "DnsSettingsUpdate"];
 fn main() {
     println!("cargo:rerun-if-changed=openapi");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let started = std::time::Instant::now();
 
     let text =
         std::fs::read_to_string(FRAGMENT).unwrap_or_else(|e| panic!("cannot read {FRAGMENT}: {e}"));
@@ -43,6 +44,12 @@ fn main() {
     write(&out_dir, "codegen.rs", &generate_client(&spec));
     write(&out_dir, "open_enums.rs", &generate_open_enums(&raw));
     write(&out_dir, "bounds.rs", &generate_bounds(&raw));
+    // For benches/build_times.sh: how long code generation took, in milliseconds.
+    write(
+        &out_dir,
+        "codegen-ms.txt",
+        &format!("{}\n", started.elapsed().as_millis()),
+    );
 }
 
 fn write(dir: &Path, name: &str, content: &str) {

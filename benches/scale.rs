@@ -1,10 +1,10 @@
 //! Many calls through one client: 1,000 and 10,000 calls with up to 256 in flight, through
 //! the crate and through raw `reqwest` (the baseline), in the same run.
 //!
-//! The server runs in a child process (this same binary, started with `BENCH_SERVER=1`), so
-//! the peak memory measured here is the client's alone. For each run it reports the
-//! throughput, the peak resident memory (`VmHWM`, reset before the run) and the number of
-//! connections the server accepted.
+//! The server runs in a child process (this same binary, started with `BENCH_SERVER=1`), and
+//! each run in a fresh client process (`BENCH_CLIENT`), so the peak memory measured is that
+//! run's client alone. For each run it reports the throughput, the peak resident memory of
+//! the client process (`VmHWM`) and the number of connections the server accepted.
 //!
 //! `cargo bench --bench scale`
 
@@ -19,72 +19,115 @@ use std::time::{Duration, Instant};
 
 const IN_FLIGHT: usize = 256;
 
+const REPEATS: usize = 3;
+
 fn main() {
     if std::env::var_os("BENCH_SERVER").is_some() {
         return serve();
     }
+    if let Ok(job) = std::env::var("BENCH_CLIENT") {
+        return client(&job);
+    }
     // `cargo bench` passes `--bench`; anything else (such as a filter) is ignored.
-    let mut child = Command::new(std::env::current_exe().unwrap())
+    let mut server = Command::new(std::env::current_exe().unwrap())
         .env("BENCH_SERVER", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .expect("start the server process");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
+    BufReader::new(server.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     let addr: SocketAddr = line.trim().parse().expect("the server's address");
 
+    println!(
+        "1,000 and 10,000 calls (half add, half update) with up to {IN_FLIGHT} in flight; \
+         each run in a fresh client process (median of {REPEATS}), the server in another"
+    );
+    println!();
+    println!("| calls | client | time | calls/s | peak RSS | connections |");
+    println!("|---:|---|---:|---:|---:|---:|");
+    for calls in [1_000, 10_000] {
+        let mut medians = Vec::new();
+        for variant in ["raw", "crate"] {
+            let mut runs: Vec<Run> = (0..REPEATS)
+                .map(|_| run_in_child(addr, variant, calls))
+                .collect();
+            runs.sort_by_key(|run| run.elapsed);
+            let time = runs[REPEATS / 2].elapsed;
+            runs.sort_by_key(|run| run.peak_kib);
+            let peak_kib = runs[REPEATS / 2].peak_kib;
+            let connections = runs[REPEATS / 2].connections;
+            println!(
+                "| {calls} | {variant} | {:.0} ms | {:.0} | {:.1} MiB | {connections} |",
+                time.as_secs_f64() * 1000.0,
+                calls as f64 / time.as_secs_f64(),
+                peak_kib as f64 / 1024.0,
+            );
+            medians.push((time, peak_kib));
+        }
+        let ((raw_time, raw_peak), (time, peak)) = (medians[0], medians[1]);
+        println!(
+            "| {calls} | crate / raw | {:.3} | {:.3} | {:.3} | |",
+            time.as_secs_f64() / raw_time.as_secs_f64(),
+            raw_time.as_secs_f64() / time.as_secs_f64(),
+            peak as f64 / raw_peak as f64,
+        );
+    }
+    drop(server.stdin.take());
+    let _ = server.wait();
+}
+
+/// Runs one measurement in a fresh process, so that its peak memory is its own.
+fn run_in_child(addr: SocketAddr, variant: &str, calls: usize) -> Run {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .env("BENCH_CLIENT", format!("{variant} {calls} {addr}"))
+        .output()
+        .expect("run a client process");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    let mut fields = text.split_whitespace().map(|f| f.parse::<u64>().unwrap());
+    let mut next = || fields.next().expect("a figure");
+    Run {
+        elapsed: Duration::from_nanos(next()),
+        peak_kib: next(),
+        connections: next() as usize,
+    }
+}
+
+/// The client process: one run, its figures on stdout.
+fn client(job: &str) {
+    let mut parts = job.split_whitespace();
+    let variant = parts.next().unwrap().to_string();
+    let calls: usize = parts.next().unwrap().parse().unwrap();
+    let addr: SocketAddr = parts.next().unwrap().parse().unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
+    let run = runtime.block_on(run(addr, &variant, calls));
     println!(
-        "1,000 and 10,000 calls (half add, half update) with up to {IN_FLIGHT} in flight, \
-         server in a child process"
+        "{} {} {}",
+        run.elapsed.as_nanos(),
+        run.peak_kib,
+        run.connections
     );
-    println!();
-    println!("| calls | client | time | calls/s | peak RSS | RSS growth | connections |");
-    println!("|---:|---|---:|---:|---:|---:|---:|");
-    for calls in [1_000, 10_000] {
-        let mut results = Vec::new();
-        for variant in ["raw", "crate"] {
-            let run = runtime.block_on(run(addr, variant, calls));
-            println!(
-                "| {calls} | {variant} | {:.0} ms | {:.0} | {:.1} MiB | {:+.1} MiB | {} |",
-                run.elapsed.as_secs_f64() * 1000.0,
-                calls as f64 / run.elapsed.as_secs_f64(),
-                run.peak_kib as f64 / 1024.0,
-                (run.peak_kib as f64 - run.before_kib as f64) / 1024.0,
-                run.connections
-            );
-            results.push(run);
-        }
-        let (raw, ours) = (&results[0], &results[1]);
-        println!(
-            "| {calls} | crate / raw | {:.3} | {:.3} | {:.3} | | |",
-            ours.elapsed.as_secs_f64() / raw.elapsed.as_secs_f64(),
-            raw.elapsed.as_secs_f64() / ours.elapsed.as_secs_f64(),
-            ours.peak_kib as f64 / raw.peak_kib as f64,
-        );
-    }
-    drop(child.stdin.take());
-    let _ = child.wait();
 }
 
 struct Run {
     elapsed: Duration,
-    before_kib: u64,
     peak_kib: u64,
     connections: usize,
 }
 
 async fn run(addr: SocketAddr, variant: &str, calls: usize) -> Run {
     admin(addr, "POST /__reset").await;
-    reset_peak_rss();
-    let before_kib = status_kib("VmRSS");
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut workers = Vec::with_capacity(IN_FLIGHT);
@@ -138,7 +181,6 @@ async fn run(addr: SocketAddr, variant: &str, calls: usize) -> Run {
     assert_eq!(requests, calls, "the server saw every call");
     Run {
         elapsed,
-        before_kib,
         peak_kib,
         // Less the connection of this stats request.
         connections: connections - 1,
@@ -192,11 +234,6 @@ fn status_kib(field: &str) -> u64 {
         .find_map(|l| l.strip_prefix(&format!("{field}:")))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
-}
-
-/// Resets `VmHWM` to the current RSS (Linux), so each run's peak is its own.
-fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// The child process: the server, until the parent closes stdin.
