@@ -14,6 +14,7 @@ use crate::custom_nameservers::{
 };
 use crate::dns_settings::{GetDnsSettings, UpdateDnsSettings};
 use crate::error::{Error, Result};
+use crate::http::HttpClients;
 use crate::rate_limit::RateLimit;
 use crate::retry::RetryPolicy;
 use crate::use_custom_nameservers::UseCustomNameservers;
@@ -67,7 +68,8 @@ pub struct Client {
 /// What every clone of a client shares.
 pub(crate) struct Shared {
     pub(crate) base_url: String,
-    pub(crate) http: reqwest::Client,
+    /// The reqwest clients: the client's own, and one per other connect timeout a call asked for.
+    pub(crate) http: HttpClients,
     pub(crate) auth: AuthHeaders,
     pub(crate) scheme: &'static str,
     pub(crate) user_agent: HeaderValue,
@@ -162,6 +164,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.shared.base_url)
             .field("auth", &self.shared.scheme)
+            .field("connect_timeout", &self.shared.http.connect_timeout())
             .field("timeout", &self.shared.timeout)
             .field("deadline", &self.shared.deadline)
             .field("retry", &self.shared.retry)
@@ -254,14 +257,16 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (its own connect timeout, proxy and TLS settings apply;
-    /// [`ClientBuilder::connect_timeout`] does not). Turn off redirects on it: the client
-    /// treats any redirect as an invalid response and never follows one with credentials.
+    /// [`ClientBuilder::connect_timeout`] does not, and a call that sets a connect timeout
+    /// is refused). Turn off redirects on it: the client treats any redirect as an invalid
+    /// response and never follows one with credentials.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
     }
 
-    /// How long opening a connection may take (default 5 s).
+    /// How long opening a connection may take (default 5 s). A single call can override it;
+    /// it then connects through a second pool of connections, kept for that timeout.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -342,14 +347,8 @@ impl ClientBuilder {
             ))
         })?;
         let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                // Cloudflare's API does not redirect; a redirect would carry the
-                // X-Auth-Key header to another host, which reqwest does not strip.
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+            Some(http) => HttpClients::supplied(http),
+            None => HttpClients::build(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?,
         };
         Ok(Client {
             shared: Arc::new(Shared {
@@ -381,6 +380,7 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials)
             .field("base_url", &self.base_url)
             .field("user_agent", &self.user_agent)
+            .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("deadline", &self.deadline)
             .field("retry", &self.retry)

@@ -96,7 +96,7 @@ impl AddCustomNameserver {
     pub async fn send_with_details(self) -> Result<ApiResponse<types::CustomNameserver>> {
         let body = self.to_body()?;
         let account_id = account_id(&self.account_id)?;
-        let generated = CallContext::client(&self.client, ADD, Repeat::Unsafe, self.options);
+        let generated = CallContext::client(&self.client, ADD, Repeat::Unsafe, self.options)?;
         let result = Box::pin(generated.add_account_custom_nameserver(&account_id, &body)).await;
         generated.inner.finish(result)
     }
@@ -145,7 +145,7 @@ impl ListCustomNameservers {
     /// Like [`send`](Self::send), with the envelope's messages and the `cf-ray` id.
     pub async fn send_with_details(self) -> Result<ApiResponse<Vec<types::CustomNameserver>>> {
         let account_id = account_id(&self.account_id)?;
-        let generated = CallContext::client(&self.client, LIST, Repeat::Safe, self.options);
+        let generated = CallContext::client(&self.client, LIST, Repeat::Safe, self.options)?;
         let result = Box::pin(generated.list_account_custom_nameservers(&account_id)).await;
         generated.inner.finish(result)
     }
@@ -190,7 +190,7 @@ impl DeleteCustomNameserver {
         validate::hostname(validate::CUSTOM_NS_ID, &self.ns_name)?;
         let ns_name = types::Hostname::try_from(self.ns_name.as_str())
             .map_err(|e| InvalidArgument::new(validate::CUSTOM_NS_ID.field, e.to_string()))?;
-        let generated = CallContext::client(&self.client, DELETE, Repeat::Safe, self.options);
+        let generated = CallContext::client(&self.client, DELETE, Repeat::Safe, self.options)?;
         let result =
             Box::pin(generated.delete_account_custom_nameserver(&account_id, &ns_name)).await;
         generated.inner.finish(result)

@@ -46,7 +46,7 @@ impl GetDnsSettings {
     /// Like [`send`](Self::send), with the envelope's messages and the `cf-ray` id.
     pub async fn send_with_details(self) -> Result<ApiResponse<types::DnsSettings>> {
         let account_id = account_id(&self.account_id)?;
-        let generated = CallContext::client(&self.client, GET, Repeat::Safe, self.options);
+        let generated = CallContext::client(&self.client, GET, Repeat::Safe, self.options)?;
         let result = Box::pin(generated.get_account_dns_settings(&account_id)).await;
         generated.inner.finish(result)
     }
@@ -249,7 +249,7 @@ impl UpdateDnsSettings {
     pub async fn send_with_details(self) -> Result<ApiResponse<types::DnsSettings>> {
         let body = self.to_body()?;
         let account_id = account_id(&self.account_id)?;
-        let generated = CallContext::client(&self.client, UPDATE, Repeat::Safe, self.options);
+        let generated = CallContext::client(&self.client, UPDATE, Repeat::Safe, self.options)?;
         let result = Box::pin(generated.update_account_dns_settings(&account_id, &body)).await;
         generated.inner.finish(result)
     }

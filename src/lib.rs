@@ -65,8 +65,9 @@
 //!
 //! # Timeouts, retries and rate limits
 //!
-//! Each attempt has a timeout (60 s by default, [`ClientBuilder::timeout`]) and a call
-//! can have an overall [`ClientBuilder::deadline`]. Failed attempts are retried by
+//! Opening a connection may take 5 s ([`ClientBuilder::connect_timeout`]), each attempt
+//! 60 s ([`ClientBuilder::timeout`]), and a call can have an overall
+//! [`ClientBuilder::deadline`]; a single call can override each of them. Failed attempts are retried by
 //! [`RetryPolicy`] (twice by default) only when a repeat is safe: adding a nameserver is
 //! not repeated after a 5xx, a timeout or a connection lost once the request was sent, and
 //! its error is then [`Error::OutcomeUnknown`]. `Retry-After` is honoured. A
@@ -89,6 +90,16 @@
 /// `options: CallOptions` field.
 macro_rules! call_option_setters {
     () => {
+        /// How long opening a connection may take for this call, overriding the client's
+        /// connect timeout. Calls with a timeout other than the client's share a second
+        /// pool of connections, kept for that timeout. Refused (before anything is sent)
+        /// on a client built with [`ClientBuilder::http_client`](crate::ClientBuilder::http_client),
+        /// whose own settings apply.
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.connect_timeout = Some(timeout);
+            self
+        }
+
         /// How long one attempt of this call may take, from sending to the end of the
         /// response body, overriding the client's timeout.
         pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -133,6 +144,7 @@ mod error;
 #[cfg(feature = "fake")]
 pub mod fake;
 mod generated;
+mod http;
 mod open_enum;
 mod rate_limit;
 mod response;

@@ -34,6 +34,8 @@ const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
 /// Settings that one call may override.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CallOptions {
+    /// How long opening a connection may take.
+    pub(crate) connect_timeout: Option<Duration>,
     /// The per-attempt timeout.
     pub(crate) timeout: Option<Duration>,
     /// The overall deadline, across attempts.
@@ -73,6 +75,8 @@ struct Seen {
 #[derive(Clone)]
 pub(crate) struct CallContext {
     shared: Arc<Shared>,
+    /// The reqwest client for this call's connect timeout.
+    http: reqwest::Client,
     operation: &'static str,
     repeat: Repeat,
     options: CallOptions,
@@ -89,22 +93,29 @@ impl fmt::Debug for CallContext {
 }
 
 impl CallContext {
-    /// A generated client for one call of `operation`.
+    /// A generated client for one call of `operation`. Fails, before anything is sent,
+    /// when the call asks for a connect timeout the client cannot give it.
     pub(crate) fn client(
         client: &Client,
         operation: &'static str,
         repeat: Repeat,
         options: CallOptions,
-    ) -> generated::Client {
+    ) -> Result<generated::Client> {
         let shared = client.shared.clone();
+        let http = shared.http.for_call(options.connect_timeout)?;
         let context = CallContext {
             operation,
             repeat,
             options,
             outcome: Arc::default(),
+            http: http.clone(),
             shared: shared.clone(),
         };
-        generated::Client::new_with_client(&shared.base_url, shared.http.clone(), context)
+        Ok(generated::Client::new_with_client(
+            &shared.base_url,
+            http,
+            context,
+        ))
     }
 
     fn record(&self, recorded: Recorded) {
@@ -331,7 +342,7 @@ impl CallContext {
 
     /// One attempt: sends the request and reads the body up to the bound.
     async fn exchange(&self, request: reqwest::Request) -> (Exchange, Attempt) {
-        let response = match self.shared.http.execute(request).await {
+        let response = match self.http.execute(request).await {
             Ok(response) => response,
             Err(error) => {
                 let attempt = if error.is_connect() {

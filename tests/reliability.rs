@@ -706,3 +706,80 @@ async fn a_connection_that_does_not_open_times_out_and_even_the_post_retries_it(
         "{took:?}"
     );
 }
+
+#[tokio::test]
+async fn one_call_can_shorten_or_lengthen_the_connect_timeout() {
+    let (listener, _fillers) = unanswered_address().await;
+    let addr = listener.local_addr().unwrap();
+    let client = Client::builder()
+        .api_token(TOKEN)
+        .base_url(format!("http://{addr}/client/v4"))
+        .connect_timeout(Duration::from_millis(700))
+        .no_retries()
+        .build()
+        .unwrap();
+
+    for (per_call, at_least, below) in [(150, 150, 600), (1200, 1200, 2500)] {
+        let started = Instant::now();
+        let err = client
+            .get_dns_settings(ACCOUNT)
+            .connect_timeout(Duration::from_millis(per_call))
+            .send()
+            .await
+            .unwrap_err();
+        let took = started.elapsed();
+        assert!(err.is_timeout(), "{err:?}");
+        assert!(err.to_string().contains("could not connect"), "{err}");
+        assert!(
+            took >= Duration::from_millis(at_least) && took < Duration::from_millis(below),
+            "a connect timeout of {per_call} ms took {took:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn calls_with_the_same_connect_timeout_share_connections_across_clones() {
+    let server = TestServer::always(ok_settings()).await;
+    let client = client_for(&server);
+    for clone in [client.clone(), client.clone(), client] {
+        clone
+            .get_dns_settings(ACCOUNT)
+            .connect_timeout(Duration::from_secs(2))
+            .send()
+            .await
+            .expect("settings");
+    }
+    assert_eq!(server.requests().len(), 3);
+    assert_eq!(
+        server.connections(),
+        1,
+        "one kept connection for that timeout"
+    );
+}
+
+#[tokio::test]
+async fn a_connect_timeout_for_one_call_is_refused_on_a_supplied_reqwest_client() {
+    let server = TestServer::always(ok_settings()).await;
+    let client = Client::builder()
+        .api_token(TOKEN)
+        .base_url(server.base_url())
+        .http_client(reqwest::Client::new())
+        .build()
+        .unwrap();
+    let err = client
+        .get_dns_settings(ACCOUNT)
+        .connect_timeout(Duration::from_secs(1))
+        .send()
+        .await
+        .unwrap_err();
+    let invalid = err.invalid_argument().expect("an invalid argument");
+    assert_eq!(invalid.field, "connect_timeout");
+    assert!(invalid.rule.contains("http_client()"), "{err}");
+    assert!(server.requests().is_empty(), "nothing was sent");
+    // Without it, the supplied client works.
+    client
+        .get_dns_settings(ACCOUNT)
+        .send()
+        .await
+        .expect("settings");
+}
