@@ -327,7 +327,8 @@ impl ClientBuilder {
     }
 
     /// Checks the configuration and builds the client. Fails, before anything is sent,
-    /// when there are no credentials, the base URL is unusable, or a header is invalid.
+    /// when there are no credentials, the base URL is unusable, a header is invalid, or a
+    /// timeout or deadline is zero.
     pub fn build(self) -> Result<Client> {
         let credentials = self.credentials.ok_or_else(|| {
             Error::Config(
@@ -335,6 +336,8 @@ impl ClientBuilder {
                     .into(),
             )
         })?;
+        crate::transport::check_durations(self.connect_timeout, self.timeout, self.deadline)
+            .map_err(|e| Error::Config(format!("{}: {}", e.field, e.rule)))?;
         let auth = credentials.to_headers()?;
         let base_url = normalize_base_url(
             self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),

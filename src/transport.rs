@@ -20,7 +20,9 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::client::{Client, Shared};
-use crate::error::{ApiError, Error, InvalidResponse, OutcomeUnknown, Result, TransportError};
+use crate::error::{
+    ApiError, Error, InvalidArgument, InvalidResponse, OutcomeUnknown, Result, TransportError,
+};
 use crate::generated;
 use crate::response::{ApiResponse, Envelope};
 use crate::retry::{self, Attempt, Decision, Repeat, RetryPolicy};
@@ -43,6 +45,32 @@ pub(crate) struct CallOptions {
     pub(crate) retry: Option<RetryPolicy>,
     /// The caller's opt-in to repeat a POST whose outcome is unknown.
     pub(crate) retry_unknown_outcome: bool,
+}
+
+impl CallOptions {
+    /// Refuses a zero timeout or deadline, which would fail every attempt.
+    fn check(&self) -> Result<()> {
+        check_durations(self.connect_timeout, self.timeout, self.deadline)
+            .map_err(Error::InvalidArgument)
+    }
+}
+
+/// Refuses a connect timeout, timeout or deadline set to zero.
+pub(crate) fn check_durations(
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    deadline: Option<Duration>,
+) -> std::result::Result<(), InvalidArgument> {
+    for (field, value) in [
+        ("connect_timeout", connect_timeout),
+        ("timeout", timeout),
+        ("deadline", deadline),
+    ] {
+        if value.is_some_and(|value| value.is_zero()) {
+            return Err(InvalidArgument::new(field, "must be greater than zero"));
+        }
+    }
+    Ok(())
 }
 
 /// What the transport recorded for the call: the last attempt's outcome, and whether
@@ -101,6 +129,7 @@ impl CallContext {
         repeat: Repeat,
         options: CallOptions,
     ) -> Result<generated::Client> {
+        options.check()?;
         let shared = client.shared.clone();
         let http = shared.http.for_call(options.connect_timeout)?;
         let context = CallContext {

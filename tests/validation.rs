@@ -299,3 +299,60 @@ fn a_hand_built_body_is_checked_too() {
         "zone_defaults.soa.ttl",
     );
 }
+
+/// A zero timeout or deadline would fail every attempt: it is refused, per call before
+/// anything is sent, and on the builder before there is a client.
+#[tokio::test]
+async fn a_zero_timeout_or_deadline_is_refused() {
+    use std::time::Duration;
+    let server =
+        TestServer::always(support::json(200, support::seed_dns_settings_response())).await;
+    let client = client(&server);
+    let zero = Duration::ZERO;
+    let message = refused(
+        client.get_dns_settings(ACCOUNT).timeout(zero).send().await,
+        "timeout",
+    );
+    assert_eq!(
+        message,
+        "invalid argument `timeout`: must be greater than zero"
+    );
+    refused(
+        client
+            .get_dns_settings(ACCOUNT)
+            .connect_timeout(zero)
+            .send()
+            .await,
+        "connect_timeout",
+    );
+    refused(
+        client
+            .add_custom_nameserver(ACCOUNT, "ns1.example.com")
+            .deadline(zero)
+            .send()
+            .await,
+        "deadline",
+    );
+    refused(
+        client
+            .use_custom_nameservers(ACCOUNT, ["ns1.example.com"])
+            .timeout(zero)
+            .send()
+            .await,
+        "timeout",
+    );
+    assert!(server.requests().is_empty(), "nothing was sent");
+
+    for builder in [
+        Client::builder().connect_timeout(zero),
+        Client::builder().timeout(zero),
+        Client::builder().deadline(zero),
+    ] {
+        let err = builder.api_token("t").build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+        assert!(
+            err.to_string().contains("must be greater than zero"),
+            "{err}"
+        );
+    }
+}
