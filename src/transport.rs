@@ -103,8 +103,6 @@ struct Seen {
 #[derive(Clone)]
 pub(crate) struct CallContext {
     shared: Arc<Shared>,
-    /// The reqwest client for this call's connect timeout.
-    http: reqwest::Client,
     operation: &'static str,
     repeat: Repeat,
     options: CallOptions,
@@ -137,7 +135,6 @@ impl CallContext {
             repeat,
             options,
             outcome: Arc::default(),
-            http: http.clone(),
             shared: shared.clone(),
         };
         Ok(generated::Client::new_with_client(
@@ -227,17 +224,27 @@ impl CallContext {
 
     /// Sends the request, repeating it as the retry policy and the request's safety allow,
     /// and records the last attempt's outcome.
-    async fn execute(&self, request: reqwest::Request) -> reqwest::Response {
+    /// `http` is the generated client's `reqwest::Client`, chosen for the call's connect
+    /// timeout.
+    async fn execute(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> reqwest::Response {
         let span = tracing::debug_span!(
             "cloudflare_request",
             operation = self.operation,
             method = %request.method(),
             path = request.url().path(),
         );
-        self.attempts(request).instrument(span).await
+        self.attempts(http, request).instrument(span).await
     }
 
-    async fn attempts(&self, request: reqwest::Request) -> reqwest::Response {
+    async fn attempts(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> reqwest::Response {
         let shared = &self.shared;
         let policy = self.options.retry.as_ref().unwrap_or(&shared.retry);
         let per_attempt = self.options.timeout.unwrap_or(shared.timeout);
@@ -280,7 +287,7 @@ impl CallContext {
             };
             let started = Instant::now();
             let (exchange, attempt) =
-                match tokio::time::timeout(limit, self.exchange(request)).await {
+                match tokio::time::timeout(limit, self.exchange(http, request)).await {
                     Ok(done) => done,
                     Err(_) => {
                         let reason = if cut_by_deadline {
@@ -370,8 +377,12 @@ impl CallContext {
     }
 
     /// One attempt: sends the request and reads the body up to the bound.
-    async fn exchange(&self, request: reqwest::Request) -> (Exchange, Attempt) {
-        let response = match self.http.execute(request).await {
+    async fn exchange(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> (Exchange, Attempt) {
+        let response = match http.execute(request).await {
             Ok(response) => response,
             Err(error) => {
                 let attempt = if error.is_connect() {
@@ -534,7 +545,7 @@ impl ClientHooks<CallContext> for generated::Client {
     ) -> reqwest::Result<reqwest::Response> {
         // Boxed: the attempt loop's state is large, and every future that awaits it
         // inline would grow by that much and be copied as it is moved.
-        Ok(Box::pin(self.inner().execute(request)).await)
+        Ok(Box::pin(self.inner().execute(self.client(), request)).await)
     }
 }
 
