@@ -67,10 +67,10 @@
 //!
 //! Opening a connection may take 5 s ([`ClientBuilder::connect_timeout`]), each attempt
 //! 60 s ([`ClientBuilder::timeout`]), and a call can have an overall
-//! [`ClientBuilder::deadline`]; a single call can override each of them. Failed attempts are retried by
-//! [`RetryPolicy`] (twice by default) only when a repeat is safe: adding a nameserver is
-//! not repeated after a 5xx, a timeout or a connection lost once the request was sent, and
-//! its error is then [`Error::OutcomeUnknown`]. `Retry-After` is honoured. A
+//! [`ClientBuilder::deadline`]; a single call can override each of them. Failed attempts
+//! are retried by [`RetryPolicy`] (twice by default) only when a repeat is safe: adding a
+//! nameserver is not repeated after a 5xx, a timeout or a connection lost once the request
+//! was sent, and its error is then [`Error::OutcomeUnknown`]. `Retry-After` is honoured. A
 //! [`RateLimit`] shared by every clone of a client keeps a batch job under Cloudflare's
 //! limit, and at most [`DEFAULT_MAX_CONCURRENT_REQUESTS`] requests are in flight unless told
 //! otherwise. Each call is a `tracing` span and each attempt an event in it.
