@@ -72,23 +72,23 @@ impl Changes {
 
     fn apply(&self, mut update: UpdateDnsSettings) -> UpdateDnsSettings {
         if let Some(kind) = &self.nameservers_type {
-            update = update.nameservers_type(kind.clone());
+            update = update.zone_defaults_nameservers_type(kind.clone());
         }
         if let Some(ttl) = self.ns_ttl {
-            update = update.ns_ttl(ttl);
+            update = update.zone_defaults_ns_ttl(ttl);
         }
         if let Some(mode) = &self.zone_mode {
-            update = update.zone_mode(mode.clone());
+            update = update.zone_defaults_zone_mode(mode.clone());
         }
         if let Some(rname) = &self.soa_rname {
-            update = update.soa_rname(rname);
+            update = update.zone_defaults_soa_rname(rname);
         }
         if let Some(ttl) = self.soa_ttl {
-            update = update.soa_ttl(ttl);
+            update = update.zone_defaults_soa_ttl(ttl);
         }
         match &self.soa_mname {
-            Some(Some(mname)) => update.soa_mname(mname),
-            Some(None) => update.soa_mname_cloudflare_assigned(),
+            Some(Some(mname)) => update.zone_defaults_soa_mname(mname),
+            Some(None) => update.zone_defaults_soa_mname_null(),
             None => update,
         }
     }
@@ -250,11 +250,11 @@ async fn walkthrough(client: &Client, account: &str) -> Result<(), String> {
     println!("\n2. Make new zones use them, with a one-hour NS TTL and our own SOA:");
     let settings = client
         .update_dns_settings(account)
-        .nameservers_type(NameserverType::CustomAccount)
-        .ns_ttl(3600)
-        .soa_rname("hostmaster.example.com")
-        .soa_ttl(1800)
-        .soa_refresh(7200)
+        .zone_defaults_nameservers_type(NameserverType::CustomAccount)
+        .zone_defaults_ns_ttl(3600)
+        .zone_defaults_soa_rname("hostmaster.example.com")
+        .zone_defaults_soa_ttl(1800)
+        .zone_defaults_soa_refresh(7200)
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -266,7 +266,7 @@ async fn walkthrough(client: &Client, account: &str) -> Result<(), String> {
     println!("\n4. What a refused input looks like:");
     let err = client
         .update_dns_settings(account)
-        .ns_ttl(10)
+        .zone_defaults_ns_ttl(10)
         .send()
         .await
         .expect_err("an NS TTL of 10 s is below the minimum");

@@ -9,15 +9,10 @@ use reqwest::header::HeaderValue;
 use tokio::sync::Semaphore;
 
 use crate::auth::{AuthHeaders, Credentials};
-use crate::custom_nameservers::{
-    AddCustomNameserver, DeleteCustomNameserver, ListCustomNameservers,
-};
-use crate::dns_settings::{GetDnsSettings, UpdateDnsSettings};
 use crate::error::{Error, Result};
 use crate::http::HttpClients;
 use crate::rate_limit::RateLimit;
 use crate::retry::RetryPolicy;
-use crate::use_custom_nameservers::UseCustomNameservers;
 
 /// Cloudflare's API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -37,7 +32,9 @@ pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
 
 /// A client for Cloudflare's account-level DNS API.
 ///
-/// Cheap to clone (clones share one connection pool), `Send` and `Sync`.
+/// It has one method per operation of the OpenAPI fragment (generated: see
+/// [`operations`](crate::operations)), each returning a request builder that ends in
+/// `.send().await`. Cheap to clone (clones share one connection pool), `Send` and `Sync`.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), cloudflare_account_dns::Error> {
@@ -53,8 +50,8 @@ pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
 ///
 /// let settings = client
 ///     .update_dns_settings("023e105f4ecef8ad9ca31a8372d0c353")
-///     .nameservers_type(NameserverType::CustomAccount)
-///     .ns_ttl(86400)
+///     .zone_defaults_nameservers_type(NameserverType::CustomAccount)
+///     .zone_defaults_ns_ttl(86400)
 ///     .send()
 ///     .await?;
 /// println!("new zones get {}", settings.zone_defaults.nameservers.type_);
@@ -101,61 +98,6 @@ impl Client {
     /// The base URL requests go to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.shared.base_url
-    }
-
-    /// Adds a custom (vanity) nameserver to an account:
-    /// `POST /accounts/{account_id}/custom_ns`.
-    pub fn add_custom_nameserver(
-        &self,
-        account_id: impl Into<String>,
-        ns_name: impl Into<String>,
-    ) -> AddCustomNameserver {
-        AddCustomNameserver::new(self.clone(), account_id.into(), ns_name.into())
-    }
-
-    /// Lists an account's custom nameservers: `GET /accounts/{account_id}/custom_ns`.
-    pub fn list_custom_nameservers(&self, account_id: impl Into<String>) -> ListCustomNameservers {
-        ListCustomNameservers::new(self.clone(), account_id.into())
-    }
-
-    /// Removes a custom nameserver from an account:
-    /// `DELETE /accounts/{account_id}/custom_ns/{ns_name}`.
-    pub fn delete_custom_nameserver(
-        &self,
-        account_id: impl Into<String>,
-        ns_name: impl Into<String>,
-    ) -> DeleteCustomNameserver {
-        DeleteCustomNameserver::new(self.clone(), account_id.into(), ns_name.into())
-    }
-
-    /// Shows an account's DNS settings: `GET /accounts/{account_id}/dns_settings`.
-    pub fn get_dns_settings(&self, account_id: impl Into<String>) -> GetDnsSettings {
-        GetDnsSettings::new(self.clone(), account_id.into())
-    }
-
-    /// Makes an account use these custom nameservers in one call: adds the ones it lacks,
-    /// then sets `zone_defaults.nameservers.type` to `custom.account`, and reports what
-    /// changed. Does nothing when the account is already in that state.
-    pub fn use_custom_nameservers<I, S>(
-        &self,
-        account_id: impl Into<String>,
-        ns_names: I,
-    ) -> UseCustomNameservers
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        UseCustomNameservers::new(
-            self.clone(),
-            account_id.into(),
-            ns_names.into_iter().map(Into::into).collect(),
-        )
-    }
-
-    /// Updates the DNS settings that new zones of an account inherit:
-    /// `PATCH /accounts/{account_id}/dns_settings`. Only the fields you set are sent.
-    pub fn update_dns_settings(&self, account_id: impl Into<String>) -> UpdateDnsSettings {
-        UpdateDnsSettings::new(self.clone(), account_id.into())
     }
 }
 

@@ -213,7 +213,7 @@ impl InvalidArgument {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ApiError {
-    /// The operation that was called, such as `add_account_custom_nameserver`.
+    /// The operation that was called, such as `add_custom_nameserver`.
     pub operation: &'static str,
     /// The HTTP status (a 2xx when the envelope said `"success": false`).
     pub status: StatusCode,

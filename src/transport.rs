@@ -24,9 +24,9 @@ use crate::error::{
     ApiError, Error, InvalidArgument, InvalidResponse, OutcomeUnknown, Result, TransportError,
 };
 use crate::generated;
+use crate::generated::types::FailureEnvelope;
 use crate::response::{ApiResponse, Envelope};
 use crate::retry::{self, Attempt, Decision, Repeat, RetryPolicy};
-use crate::types::FailureEnvelope;
 
 /// The header progenitor puts on every request; Cloudflare's API has no use for it.
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");

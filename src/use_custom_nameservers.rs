@@ -3,12 +3,31 @@
 use std::collections::HashSet;
 
 use crate::NameserverType;
-use crate::bounds;
 use crate::client::Client;
-use crate::error::{InvalidArgument, Result};
+use crate::error::{Error, InvalidArgument, Result};
 use crate::transport::CallOptions;
 use crate::types;
-use crate::validate;
+
+impl Client {
+    /// Makes an account use these custom nameservers in one call: adds the ones it lacks,
+    /// then sets `zone_defaults.nameservers.type` to `custom.account`, and reports what
+    /// changed. Does nothing when the account is already in that state.
+    pub fn use_custom_nameservers<I, S>(
+        &self,
+        account_id: impl Into<String>,
+        ns_names: I,
+    ) -> UseCustomNameservers
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        UseCustomNameservers::new(
+            self.clone(),
+            account_id.into(),
+            ns_names.into_iter().map(Into::into).collect(),
+        )
+    }
+}
 
 /// Makes an account use a given set of custom nameservers: adds the ones the account lacks,
 /// then sets `zone_defaults.nameservers.type` to `custom.account`. Made by
@@ -90,12 +109,17 @@ impl UseCustomNameservers {
     // The settings below apply to each request the call makes.
     call_option_setters!();
 
-    /// Checks every argument before sending anything.
+    /// The request that adds one nameserver.
+    fn add(&self, name: &str) -> crate::operations::AddCustomNameserver {
+        self.client
+            .add_custom_nameserver(&self.account_id, name)
+            .set_ns_set(self.ns_set)
+            .with_options(self.options.clone())
+    }
+
+    /// Checks every argument before sending anything: each add request as it would be sent,
+    /// its errors named after the argument they come from.
     fn check(&self) -> Result<Vec<String>> {
-        validate::account_id(&self.account_id)?;
-        if let Some(ns_set) = self.ns_set {
-            validate::int(bounds::NS_SET, ns_set)?;
-        }
         if self.ns_names.is_empty() {
             return Err(
                 InvalidArgument::new("ns_names", "must name at least one nameserver").into(),
@@ -104,8 +128,12 @@ impl UseCustomNameservers {
         let mut seen = HashSet::new();
         let mut names = Vec::new();
         for (i, name) in self.ns_names.iter().enumerate() {
-            validate::hostname(bounds::NS_NAME, name)
-                .map_err(|e| InvalidArgument::new(format!("ns_names[{i}]"), e.rule))?;
+            self.add(name).check().map_err(|error| match error {
+                Error::InvalidArgument(arg) if arg.field == "ns_name" => {
+                    InvalidArgument::new(format!("ns_names[{i}]"), arg.rule).into()
+                }
+                other => other,
+            })?;
             if seen.insert(name.to_ascii_lowercase()) {
                 names.push(name.clone());
             }
@@ -133,14 +161,7 @@ impl UseCustomNameservers {
                 already_present.push(name);
                 continue;
             }
-            let mut add = self
-                .client
-                .add_custom_nameserver(&self.account_id, name)
-                .with_options(self.options.clone());
-            if let Some(ns_set) = self.ns_set {
-                add = add.ns_set(ns_set);
-            }
-            added.push(add.send().await?);
+            added.push(self.add(&name).send().await?);
         }
 
         let settings = self
@@ -161,7 +182,7 @@ impl UseCustomNameservers {
         let settings = self
             .client
             .update_dns_settings(&self.account_id)
-            .nameservers_type(NameserverType::CustomAccount)
+            .zone_defaults_nameservers_type(NameserverType::CustomAccount)
             .with_options(self.options.clone())
             .send()
             .await?;

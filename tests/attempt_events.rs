@@ -57,7 +57,7 @@ async fn every_attempt_is_an_event_without_credentials() {
             .unwrap();
         client
             .update_dns_settings(ACCOUNT)
-            .ns_ttl(3600)
+            .zone_defaults_ns_ttl(3600)
             .send()
             .await
             .unwrap();
@@ -65,7 +65,7 @@ async fn every_attempt_is_an_event_without_credentials() {
 
     let text = captured.text();
     for expected in [
-        "cloudflare_request{operation=\"update_account_dns_settings\" method=PATCH path=\"/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/dns_settings\"}",
+        "cloudflare_request{operation=\"update_dns_settings\" method=PATCH path=\"/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/dns_settings\"}",
         "attempt failed; retrying attempt=1 status=503 cf_ray=\"8f1e2d3c4b5a6978-SJC\"",
         "delay_ms=10",
         "attempt done attempt=2 status=200",

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use cloudflare_account_dns::fake::{
-    DEFAULT_ACCOUNT_ID as ACCOUNT, DEFAULT_API_TOKEN, DEFAULT_SOA_MNAME, FakeCloudflare, Fault,
+    DEFAULT_ACCOUNT_ID as ACCOUNT, DEFAULT_API_TOKEN, FakeCloudflare, Fault,
 };
 use cloudflare_account_dns::{Client, Error, NameserverType, ZoneMode};
 
@@ -38,10 +38,10 @@ async fn the_whole_flow() {
 
     let settings = client
         .update_dns_settings(ACCOUNT)
-        .nameservers_type(NameserverType::CustomAccount)
-        .ns_ttl(3600)
-        .soa_rname("hostmaster.example.com")
-        .soa_ttl(1800)
+        .zone_defaults_nameservers_type(NameserverType::CustomAccount)
+        .zone_defaults_ns_ttl(3600)
+        .zone_defaults_soa_rname("hostmaster.example.com")
+        .zone_defaults_soa_ttl(1800)
         .send()
         .await
         .unwrap();
@@ -79,7 +79,7 @@ async fn a_refused_argument_never_reaches_the_fake() {
     let (fake, client) = fake_and_client().await;
     let err = client
         .update_dns_settings(ACCOUNT)
-        .soa_expire(86399)
+        .zone_defaults_soa_expire(86399)
         .send()
         .await
         .unwrap_err();
@@ -101,13 +101,11 @@ async fn the_fakes_own_checks_come_back_as_api_errors() {
     use cloudflare_account_dns::types::{DnsSettingsUpdate, ZoneDefaultsUpdate};
     let (_fake, client) = fake_and_client().await;
     // An enum value this crate version would pass through, but the API does not know.
-    let body = DnsSettingsUpdate {
-        zone_defaults: Some(ZoneDefaultsUpdate {
-            zone_mode: Some(ZoneMode::Unknown("edge_only".into())),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    // Request types are non-exhaustive: built from `Default`, field by field.
+    let mut zone_defaults = ZoneDefaultsUpdate::default();
+    zone_defaults.zone_mode = Some(ZoneMode::Unknown("edge_only".into()));
+    let mut body = DnsSettingsUpdate::default();
+    body.zone_defaults = Some(zone_defaults);
     let err = client
         .update_dns_settings(ACCOUNT)
         .body(body)
@@ -148,7 +146,7 @@ async fn state_is_per_account_and_duplicates_are_refused() {
     assert!(err.has_code(1409));
     client
         .update_dns_settings(other)
-        .ns_ttl(60)
+        .zone_defaults_ns_ttl(60)
         .send()
         .await
         .unwrap();
@@ -164,11 +162,11 @@ async fn state_is_per_account_and_duplicates_are_refused() {
 }
 
 #[tokio::test]
-async fn an_explicit_null_mname_restores_the_default() {
+async fn an_explicit_null_mname_reads_back_as_null() {
     let (fake, client) = fake_and_client().await;
     client
         .update_dns_settings(ACCOUNT)
-        .soa_mname("ns1.example.com")
+        .zone_defaults_soa_mname("ns1.example.com")
         .send()
         .await
         .unwrap();
@@ -182,13 +180,16 @@ async fn an_explicit_null_mname_restores_the_default() {
     );
     let settings = client
         .update_dns_settings(ACCOUNT)
-        .soa_mname_cloudflare_assigned()
+        .zone_defaults_soa_mname_null()
         .send()
         .await
         .unwrap();
+    // As Cloudflare does for a primary nameserver it assigns (terraform-provider-cloudflare
+    // #5859): the setting reads back as null, not as a hostname.
+    assert_eq!(settings.zone_defaults.soa.mname, None);
     assert_eq!(
-        settings.zone_defaults.soa.mname.as_deref(),
-        Some(DEFAULT_SOA_MNAME)
+        fake.dns_settings_json(ACCOUNT)["zone_defaults"]["soa"]["mname"],
+        serde_json::Value::Null
     );
 }
 

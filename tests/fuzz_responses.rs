@@ -119,7 +119,7 @@ proptest! {
         let sent = response(status, &headers, length, &body);
         *harness.reply.lock().unwrap() = sent;
         let outcome = harness.runtime.block_on(
-            harness.client.update_dns_settings("023e105f4ecef8ad9ca31a8372d0c353").ns_ttl(60).send(),
+            harness.client.update_dns_settings("023e105f4ecef8ad9ca31a8372d0c353").zone_defaults_ns_ttl(60).send(),
         );
         match outcome {
             Ok(settings) => prop_assert!((200..300).contains(&status), "{status} gave {settings:?}"),

@@ -55,7 +55,9 @@ fn add(client: &Client) -> cloudflare_account_dns::AddCustomNameserver {
 }
 
 fn update(client: &Client) -> cloudflare_account_dns::UpdateDnsSettings {
-    client.update_dns_settings(ACCOUNT).ns_ttl(3600)
+    client
+        .update_dns_settings(ACCOUNT)
+        .zone_defaults_ns_ttl(3600)
 }
 
 // ---------------------------------------------------------------- what is retried
@@ -71,7 +73,7 @@ async fn the_post_is_not_repeated_after_a_5xx_and_says_the_outcome_is_unknown() 
         assert_eq!(err.codes(), vec![1000]);
         let text = err.to_string();
         assert!(
-            text.contains("outcome of add_account_custom_nameserver is unknown"),
+            text.contains("outcome of add_custom_nameserver is unknown"),
             "{text}"
         );
         assert!(text.contains("1000 Internal error"), "{text}");

@@ -26,8 +26,18 @@ fn generated_open_enums() {
 }
 
 #[test]
-fn generated_bounds() {
-    insta::assert_snapshot!(include_str!(concat!(env!("OUT_DIR"), "/bounds.rs")));
+fn generated_request_builders() {
+    insta::assert_snapshot!(include_str!(concat!(env!("OUT_DIR"), "/operations.rs")));
+}
+
+#[test]
+fn generated_schema_table() {
+    insta::assert_snapshot!(include_str!(concat!(env!("OUT_DIR"), "/schema_table.rs")));
+}
+
+#[test]
+fn generated_public_types() {
+    insta::assert_snapshot!(include_str!(concat!(env!("OUT_DIR"), "/public_types.rs")));
 }
 
 #[test]
@@ -51,8 +61,8 @@ fn schema_of_dns_settings() {
 }
 
 #[test]
-fn schema_of_failure_envelope() {
-    insta::assert_json_snapshot!(schema_for!(types::FailureEnvelope));
+fn schema_of_response_message() {
+    insta::assert_json_snapshot!(schema_for!(types::ResponseMessage));
 }
 
 #[test]
@@ -78,7 +88,7 @@ fn body_add_nameserver_with_set() {
 fn body_update_one_field() {
     let body = offline()
         .update_dns_settings(ACCOUNT)
-        .multi_provider(false)
+        .zone_defaults_multi_provider(false)
         .to_body()
         .unwrap();
     insta::assert_json_snapshot!(body);
@@ -88,12 +98,12 @@ fn body_update_one_field() {
 fn body_update_python_sdk_example() {
     let body = offline()
         .update_dns_settings(ACCOUNT)
-        .nameservers_type(NameserverType::CustomAccount)
-        .zone_mode(ZoneMode::DnsOnly)
-        .ns_ttl(86400)
-        .soa_rname("admin.example.com")
-        .soa_ttl(3600)
-        .soa_mname_cloudflare_assigned()
+        .zone_defaults_nameservers_type(NameserverType::CustomAccount)
+        .zone_defaults_zone_mode(ZoneMode::DnsOnly)
+        .zone_defaults_ns_ttl(86400)
+        .zone_defaults_soa_rname("admin.example.com")
+        .zone_defaults_soa_ttl(3600)
+        .zone_defaults_soa_mname_null()
         .to_body()
         .unwrap();
     insta::assert_json_snapshot!(body);
@@ -105,21 +115,21 @@ fn body_update_every_field() {
     let body = offline()
         .update_dns_settings(ACCOUNT)
         .enforce_dns_only(true)
-        .flatten_all_cnames(true)
-        .foundation_dns(false)
-        .internal_dns_reference_zone_id("023e105f4ecef8ad9ca31a8372d0c353")
-        .multi_provider(true)
-        .nameservers_type(NameserverType::CloudflareAdvanced)
-        .ns_ttl(3600)
-        .secondary_overrides(false)
-        .zone_mode(ZoneMode::Standard)
-        .soa_expire(604800)
-        .soa_min_ttl(1800)
-        .soa_mname("ns1.example.com")
-        .soa_refresh(10000)
-        .soa_retry(2400)
-        .soa_rname("hostmaster.example.com")
-        .soa_ttl(3600)
+        .zone_defaults_flatten_all_cnames(true)
+        .zone_defaults_foundation_dns(false)
+        .zone_defaults_internal_dns_reference_zone_id("023e105f4ecef8ad9ca31a8372d0c353")
+        .zone_defaults_multi_provider(true)
+        .zone_defaults_nameservers_type(NameserverType::CloudflareAdvanced)
+        .zone_defaults_ns_ttl(3600)
+        .zone_defaults_secondary_overrides(false)
+        .zone_defaults_zone_mode(ZoneMode::Standard)
+        .zone_defaults_soa_expire(604800)
+        .zone_defaults_soa_min_ttl(1800)
+        .zone_defaults_soa_mname("ns1.example.com")
+        .zone_defaults_soa_refresh(10000)
+        .zone_defaults_soa_retry(2400)
+        .zone_defaults_soa_rname("hostmaster.example.com")
+        .zone_defaults_soa_ttl(3600)
         .to_body()
         .unwrap();
     insta::assert_json_snapshot!(body);

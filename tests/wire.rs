@@ -90,12 +90,12 @@ async fn update_dns_settings_sends_only_what_was_set() {
         TestServer::always(support::json(200, support::seed_dns_settings_response())).await;
     let settings = client(&server)
         .update_dns_settings(ACCOUNT)
-        .nameservers_type(NameserverType::CustomAccount)
-        .zone_mode(ZoneMode::DnsOnly)
-        .ns_ttl(86400)
-        .soa_rname("admin.example.com")
-        .soa_ttl(3600)
-        .soa_mname_cloudflare_assigned()
+        .zone_defaults_nameservers_type(NameserverType::CustomAccount)
+        .zone_defaults_zone_mode(ZoneMode::DnsOnly)
+        .zone_defaults_ns_ttl(86400)
+        .zone_defaults_soa_rname("admin.example.com")
+        .zone_defaults_soa_ttl(3600)
+        .zone_defaults_soa_mname_null()
         .send()
         .await
         .expect("the documented response decodes");
@@ -137,7 +137,7 @@ async fn one_boolean_patch_sends_one_boolean() {
         TestServer::always(support::json(200, support::seed_dns_settings_response())).await;
     client(&server)
         .update_dns_settings(ACCOUNT)
-        .flatten_all_cnames(true)
+        .zone_defaults_flatten_all_cnames(true)
         .send()
         .await
         .unwrap();
@@ -216,7 +216,7 @@ async fn a_custom_user_agent_replaces_the_default() {
         .unwrap();
     client
         .update_dns_settings(ACCOUNT)
-        .ns_ttl(60)
+        .zone_defaults_ns_ttl(60)
         .send()
         .await
         .unwrap();
@@ -248,7 +248,7 @@ async fn unknown_enum_values_and_fields_decode_and_stay_visible() {
 
     let settings = client
         .update_dns_settings(ACCOUNT)
-        .ns_ttl(300)
+        .zone_defaults_ns_ttl(300)
         .send()
         .await
         .unwrap();
@@ -280,7 +280,7 @@ async fn unknown_enum_values_and_fields_decode_and_stay_visible() {
     // An unknown value goes back on the wire unchanged.
     client
         .update_dns_settings(ACCOUNT)
-        .nameservers_type("cloudflare.next".into())
+        .zone_defaults_nameservers_type("cloudflare.next")
         .send()
         .await
         .unwrap();
@@ -297,7 +297,7 @@ async fn non_fatal_messages_and_cf_ray_are_reachable() {
     let server = TestServer::always(support::json(200, response)).await;
     let details = client(&server)
         .update_dns_settings(ACCOUNT)
-        .ns_ttl(300)
+        .zone_defaults_ns_ttl(300)
         .send_with_details()
         .await
         .unwrap();
@@ -326,7 +326,7 @@ async fn update_error(reply: Reply) -> Error {
     let server = TestServer::always(reply).await;
     let err = client(&server)
         .update_dns_settings(ACCOUNT)
-        .ns_ttl(300)
+        .zone_defaults_ns_ttl(300)
         .send()
         .await
         .expect_err("the call fails");
@@ -569,7 +569,7 @@ async fn a_silent_server_is_a_timeout() {
     let started = std::time::Instant::now();
     let err = client(&server)
         .update_dns_settings(ACCOUNT)
-        .ns_ttl(300)
+        .zone_defaults_ns_ttl(300)
         .timeout(std::time::Duration::from_millis(200))
         .send()
         .await
@@ -595,7 +595,12 @@ fn clients_and_calls_can_cross_threads() {
             .add_custom_nameserver(ACCOUNT, "ns1.example.com")
             .send(),
     );
-    send(client.update_dns_settings(ACCOUNT).ns_ttl(60).send());
+    send(
+        client
+            .update_dns_settings(ACCOUNT)
+            .zone_defaults_ns_ttl(60)
+            .send(),
+    );
     send(client.list_custom_nameservers(ACCOUNT).send());
     send(
         client

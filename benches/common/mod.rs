@@ -137,8 +137,8 @@ pub async fn crate_add(client: &Client) -> types::CustomNameserver {
 pub async fn crate_update(client: &Client) -> types::DnsSettings {
     client
         .update_dns_settings(ACCOUNT)
-        .ns_ttl(86400)
-        .nameservers_type(NameserverType::CustomAccount)
+        .zone_defaults_ns_ttl(86400)
+        .zone_defaults_nameservers_type(NameserverType::CustomAccount)
         .send()
         .await
         .expect("the crate's update")

@@ -2,13 +2,12 @@
 //!
 //! Bodies are checked as `serde_json::Value`, not through the crate's own types, so that
 //! unknown fields, wrong types, fractional numbers and nulls are caught the way Cloudflare
-//! would. Bounds and enum values come from the same fragment as the client's
-//! ([`crate::bounds`], `KNOWN` of the open enums); hostname syntax is the client's own rule.
+//! would. The rules are the fragment's, through the same schema table the client checks
+//! against: a field added to the fragment is accepted here with no hand edit.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::bounds::{self, IntBound};
-use crate::{NameserverType, ZoneMode, types, validate};
+use crate::schema::{self, Operation, Side};
 
 /// Code of the fake's validation errors: Cloudflare's "DNS Validation Error".
 pub const CODE_INVALID_BODY: i64 = 1004;
@@ -21,6 +20,8 @@ pub const CODE_NO_ROUTE: i64 = 7003;
 /// Cloudflare's "Method not allowed for this authentication scheme" style answer (the
 /// fake's own code for an unsupported method).
 pub const CODE_METHOD: i64 = 10405;
+/// The fake's own code for an operation of the fragment that it does not implement.
+pub const CODE_NOT_IMPLEMENTED: i64 = 10501;
 
 /// One error of a failure envelope.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,102 +136,12 @@ pub fn credentials(accepted: &Accepted, headers: &http::HeaderMap) -> Result<(),
     }
 }
 
-/// Collects every problem of a body rather than stopping at the first.
-#[derive(Default)]
-struct Problems(Vec<Issue>);
-
-impl Problems {
-    fn add(&mut self, pointer: &str, message: impl Into<String>) {
-        self.0.push(Issue::at(pointer, message));
-    }
-
-    /// The object at `pointer`, or a problem.
-    fn object<'a>(&mut self, pointer: &str, value: &'a Value) -> Option<&'a Map<String, Value>> {
-        let object = value.as_object();
-        if object.is_none() {
-            self.add(pointer, format!("{} must be an object", name(pointer)));
-        }
-        object
-    }
-
-    /// Refuses fields the schema does not name.
-    fn known_fields(&mut self, pointer: &str, object: &Map<String, Value>, known: &[&str]) {
-        for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
-            self.add(
-                &format!("{pointer}/{key}"),
-                format!(
-                    "unknown field {key:?}; expected one of {}",
-                    known.join(", ")
-                ),
-            );
-        }
-    }
-
-    fn boolean(&mut self, pointer: &str, value: &Value) {
-        if !value.is_boolean() {
-            self.add(pointer, format!("{} must be a boolean", name(pointer)));
-        }
-    }
-
-    fn integer(&mut self, pointer: &str, value: &Value, bound: IntBound) {
-        match value.as_u64() {
-            Some(n) if bound.contains(n) => {}
-            Some(n) => self.add(
-                pointer,
-                format!(
-                    "{} must be between {} and {} (got {n})",
-                    name(pointer),
-                    bound.min,
-                    bound.max
-                ),
-            ),
-            None => self.add(pointer, format!("{} must be an integer", name(pointer))),
-        }
-    }
-
-    fn one_of(&mut self, pointer: &str, value: &Value, known: &[&str]) {
-        match value.as_str() {
-            Some(s) if known.contains(&s) => {}
-            _ => self.add(
-                pointer,
-                format!("{} must be one of {}", name(pointer), known.join(", ")),
-            ),
-        }
-    }
-
-    fn hostname(&mut self, pointer: &str, value: &Value, bound: bounds::LengthBound) {
-        match value.as_str() {
-            Some(s) => {
-                if let Err(e) = validate::hostname(bound, s) {
-                    self.add(pointer, format!("{} {}", name(pointer), e.rule));
-                }
-            }
-            None => self.add(pointer, format!("{} must be a string", name(pointer))),
-        }
-    }
-
-    fn string(&mut self, pointer: &str, value: &Value, nullable: bool) {
-        if !(value.is_string() || nullable && value.is_null()) {
-            self.add(pointer, format!("{} must be a string", name(pointer)));
-        }
-    }
-
-    fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<Issue>> {
-        if self.0.is_empty() {
-            Ok(value())
-        } else {
-            Err(self.0)
-        }
-    }
-}
-
-/// The last part of a JSON pointer, for messages.
-fn name(pointer: &str) -> &str {
-    pointer.rsplit('/').next().unwrap_or(pointer)
-}
-
-fn parse(body: &[u8]) -> Result<Value, Vec<Issue>> {
-    serde_json::from_slice(body).map_err(|e| {
+/// The body of a request, parsed and checked against the operation's schema in the
+/// fragment (the same checker the client runs, as the server: values of every enum are
+/// refused unless known, and fields a schema closes are refused). Every problem is reported,
+/// each with the JSON pointer of its field.
+pub fn body(op: &Operation, body: &[u8]) -> Result<Value, Vec<Issue>> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
         vec![Issue {
             pointer: Some(String::new()),
             ..Issue::new(
@@ -238,179 +149,67 @@ fn parse(body: &[u8]) -> Result<Value, Vec<Issue>> {
                 format!("the body is not valid JSON: {e}"),
             )
         }]
-    })
-}
-
-/// The body of Add Account Custom Nameserver: `(ns_name, ns_set)`.
-pub fn add_body(body: &[u8]) -> Result<(String, u8), Vec<Issue>> {
-    let value = parse(body)?;
-    let mut problems = Problems::default();
-    let Some(object) = problems.object("", &value) else {
-        return Err(problems.0);
-    };
-    problems.known_fields("", object, &["ns_name", "ns_set"]);
-    match object.get("ns_name") {
-        Some(ns_name) => problems.hostname("/ns_name", ns_name, bounds::NS_NAME),
-        None => problems.add("/ns_name", "ns_name is required"),
-    }
-    if let Some(ns_set) = object.get("ns_set") {
-        problems.integer("/ns_set", ns_set, bounds::NS_SET);
-    }
-    problems.finish(|| {
-        let ns_name = object["ns_name"].as_str().unwrap_or_default().to_string();
-        let ns_set = object.get("ns_set").and_then(Value::as_u64).unwrap_or(1) as u8;
-        (ns_name, ns_set)
-    })
-}
-
-/// The body of Update DNS Settings, checked field by field.
-pub fn update_body(body: &[u8]) -> Result<types::DnsSettingsUpdate, Vec<Issue>> {
-    let value = parse(body)?;
-    let mut p = Problems::default();
-    let Some(root) = p.object("", &value) else {
-        return Err(p.0);
-    };
-    p.known_fields("", root, &["enforce_dns_only", "zone_defaults"]);
-    if let Some(v) = root.get("enforce_dns_only") {
-        p.boolean("/enforce_dns_only", v);
-    }
-    if let Some(zd) = root.get("zone_defaults") {
-        check_zone_defaults(&mut p, zd);
-    }
-    p.finish(|| ())?;
-    let explicit_null_mname = value.pointer("/zone_defaults/soa/mname") == Some(&Value::Null);
-    let mut update: types::DnsSettingsUpdate = serde_json::from_value(value).map_err(|e| {
-        vec![Issue::at(
-            "",
-            format!("the body does not fit the schema: {e}"),
-        )]
     })?;
-    // serde reads `"mname": null` as an absent field; the update means "back to default".
-    if explicit_null_mname
-        && let Some(soa) = update.zone_defaults.as_mut().and_then(|zd| zd.soa.as_mut())
-    {
-        soa.mname = Some(types::SoaMname(None));
-    }
-    Ok(update)
-}
-
-fn check_zone_defaults(p: &mut Problems, value: &Value) {
-    const ZD: &str = "/zone_defaults";
-    let Some(zd) = p.object(ZD, value) else {
-        return;
+    let Some(schema) = op.body else {
+        return Ok(value);
     };
-    p.known_fields(
-        ZD,
-        zd,
-        &[
-            "flatten_all_cnames",
-            "foundation_dns",
-            "internal_dns",
-            "multi_provider",
-            "nameservers",
-            "ns_ttl",
-            "secondary_overrides",
-            "soa",
-            "zone_mode",
-        ],
-    );
-    for flag in [
-        "flatten_all_cnames",
-        "foundation_dns",
-        "multi_provider",
-        "secondary_overrides",
-    ] {
-        if let Some(v) = zd.get(flag) {
-            p.boolean(&format!("{ZD}/{flag}"), v);
-        }
-    }
-    if let Some(v) = zd.get("ns_ttl") {
-        p.integer("/zone_defaults/ns_ttl", v, bounds::ZONE_DEFAULTS_NS_TTL);
-    }
-    if let Some(v) = zd.get("zone_mode") {
-        p.one_of("/zone_defaults/zone_mode", v, ZoneMode::KNOWN);
-    }
-    if let Some(v) = zd.get("internal_dns")
-        && let Some(internal) = p.object("/zone_defaults/internal_dns", v)
-    {
-        p.known_fields(
-            "/zone_defaults/internal_dns",
-            internal,
-            &["reference_zone_id"],
-        );
-        if let Some(id) = internal.get("reference_zone_id") {
-            p.string("/zone_defaults/internal_dns/reference_zone_id", id, false);
-        }
-    }
-    if let Some(v) = zd.get("nameservers")
-        && let Some(ns) = p.object("/zone_defaults/nameservers", v)
-    {
-        p.known_fields("/zone_defaults/nameservers", ns, &["type"]);
-        if let Some(kind) = ns.get("type") {
-            p.one_of(
-                "/zone_defaults/nameservers/type",
-                kind,
-                NameserverType::KNOWN,
-            );
-        }
-    }
-    if let Some(v) = zd.get("soa") {
-        check_soa(p, v);
+    let mut problems = Vec::new();
+    schema::check(schema, &value, Side::Server, &mut Vec::new(), &mut problems);
+    if problems.is_empty() {
+        Ok(value)
+    } else {
+        Err(problems
+            .into_iter()
+            .map(|problem| {
+                Issue::at(
+                    &problem.pointer(),
+                    format!("{} {}", problem.dotted("the body"), problem.rule),
+                )
+            })
+            .collect())
     }
 }
 
-fn check_soa(p: &mut Problems, value: &Value) {
-    const SOA: &str = "/zone_defaults/soa";
-    let Some(soa) = p.object(SOA, value) else {
-        return;
-    };
-    p.known_fields(
-        SOA,
-        soa,
-        &[
-            "expire", "min_ttl", "mname", "refresh", "retry", "rname", "ttl",
-        ],
+/// Whether a path parameter names something the fake could route to: what the schema says,
+/// and one path segment of letters, digits, `-`, `_` (and dots for a hostname).
+pub fn identifier(param: &crate::schema::Param, value: &str) -> bool {
+    let mut problems = Vec::new();
+    schema::check(
+        param.schema,
+        &Value::String(value.to_string()),
+        Side::Server,
+        &mut Vec::new(),
+        &mut problems,
     );
-    for (field, bound) in [
-        ("expire", bounds::ZONE_DEFAULTS_SOA_EXPIRE),
-        ("min_ttl", bounds::ZONE_DEFAULTS_SOA_MIN_TTL),
-        ("refresh", bounds::ZONE_DEFAULTS_SOA_REFRESH),
-        ("retry", bounds::ZONE_DEFAULTS_SOA_RETRY),
-        ("ttl", bounds::ZONE_DEFAULTS_SOA_TTL),
-    ] {
-        if let Some(v) = soa.get(field) {
-            p.integer(&format!("{SOA}/{field}"), v, bound);
-        }
-    }
-    if let Some(mname) = soa.get("mname")
-        && !mname.is_null()
-    {
-        p.hostname("/zone_defaults/soa/mname", mname, validate::SOA_MNAME);
-    }
-    if let Some(rname) = soa.get("rname") {
-        p.string("/zone_defaults/soa/rname", rname, false);
-    }
+    problems.is_empty()
+        && !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && value != "."
+        && value != ".."
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::{OP_ADD_CUSTOM_NAMESERVER, OP_UPDATE_DNS_SETTINGS};
 
-    fn pointers(result: Result<impl std::fmt::Debug, Vec<Issue>>) -> Vec<String> {
-        result
+    fn pointers(result: Result<Value, Vec<Issue>>) -> Vec<String> {
+        let mut got: Vec<String> = result
             .unwrap_err()
             .into_iter()
             .map(|i| i.pointer.unwrap_or_default())
-            .collect()
+            .collect();
+        got.sort();
+        got
     }
 
     #[test]
     fn every_problem_is_reported_with_its_pointer() {
-        let body = br#"{"zone_defaults":{"ns_ttl":29,"soa":{"retry":1.5,"mname":"a b","colour":1},"nameservers":{"type":"cloudflare.next"}},"extra":true}"#;
-        let mut got = pointers(update_body(body));
-        got.sort();
+        let raw = br#"{"zone_defaults":{"ns_ttl":29,"soa":{"retry":1.5,"mname":"a b","colour":1},"nameservers":{"type":"cloudflare.next"}},"extra":true}"#;
         assert_eq!(
-            got,
+            pointers(body(&OP_UPDATE_DNS_SETTINGS, raw)),
             [
                 "/extra",
                 "/zone_defaults/nameservers/type",
@@ -423,23 +222,72 @@ mod tests {
     }
 
     #[test]
-    fn null_mname_is_allowed() {
-        let update = update_body(br#"{"zone_defaults":{"soa":{"mname":null}}}"#).unwrap();
-        let soa = update.zone_defaults.unwrap().soa.unwrap();
-        assert_eq!(soa.mname, Some(types::SoaMname(None)));
+    fn messages_name_the_field_and_escape_what_they_quote() {
+        let issues = body(&OP_UPDATE_DNS_SETTINGS, b"[]").unwrap_err();
+        assert_eq!(issues[0].message, "the body must be an object (got [])");
+        let issues = body(&OP_UPDATE_DNS_SETTINGS, br#"{"a\u007f":1}"#).unwrap_err();
+        let message = &issues[0].message;
+        assert!(
+            message.starts_with("\"a\\u007f\" is not a field"),
+            "{message}"
+        );
+        assert!(!message.contains('\u{7f}'), "{message}");
+        let issues = body(
+            &OP_UPDATE_DNS_SETTINGS,
+            br#"{"zone_defaults":{"ns_ttl":29}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            issues[0].message,
+            "zone_defaults.ns_ttl must be between 30 and 86400 inclusive (got 29)"
+        );
+    }
+
+    #[test]
+    fn null_mname_is_allowed_and_whole_floats_are_integers() {
+        assert!(
+            body(
+                &OP_UPDATE_DNS_SETTINGS,
+                br#"{"zone_defaults":{"soa":{"mname":null}}}"#
+            )
+            .is_ok()
+        );
+        assert!(
+            body(
+                &OP_UPDATE_DNS_SETTINGS,
+                br#"{"zone_defaults":{"ns_ttl":86400.0}}"#
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            pointers(body(
+                &OP_UPDATE_DNS_SETTINGS,
+                br#"{"zone_defaults":{"ns_ttl":null}}"#
+            )),
+            ["/zone_defaults/ns_ttl"]
+        );
     }
 
     #[test]
     fn add_needs_a_hostname_and_a_set_in_bounds() {
-        assert_eq!(pointers(add_body(br#"{}"#)), ["/ns_name"]);
         assert_eq!(
-            pointers(add_body(br#"{"ns_name":"x..y","ns_set":6}"#)),
+            pointers(body(&OP_ADD_CUSTOM_NAMESERVER, br#"{}"#)),
+            ["/ns_name"]
+        );
+        assert_eq!(
+            pointers(body(
+                &OP_ADD_CUSTOM_NAMESERVER,
+                br#"{"ns_name":"x..y","ns_set":6}"#
+            )),
             ["/ns_name", "/ns_set"]
         );
-        assert_eq!(pointers(add_body(br#"[1]"#)), [""]);
-        assert_eq!(
-            add_body(br#"{"ns_name":"ns1.example.com"}"#).unwrap(),
-            ("ns1.example.com".to_string(), 1)
+        assert_eq!(pointers(body(&OP_ADD_CUSTOM_NAMESERVER, br#"[1]"#)), [""]);
+        assert!(
+            body(
+                &OP_ADD_CUSTOM_NAMESERVER,
+                br#"{"ns_name":"ns1.example.com"}"#
+            )
+            .is_ok()
         );
     }
 }

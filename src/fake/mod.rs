@@ -20,7 +20,7 @@
 //! client.add_custom_nameserver(account, "ns1.example.com").ns_set(1).send().await?;
 //! client
 //!     .update_dns_settings(account)
-//!     .nameservers_type(NameserverType::CustomAccount)
+//!     .zone_defaults_nameservers_type(NameserverType::CustomAccount)
 //!     .send()
 //!     .await?;
 //!
@@ -52,9 +52,13 @@
 //! 6103 and 6111, 9109, 10000, 7000, 7003, 1004, 971); 1409, 1404 and 10405 are the fake's
 //! own, as Cloudflare publishes no list.
 //!
-//! A new account starts with the defaults of Cloudflare's documentation example: see
-//! [`default_settings`]. Any well-formed account id works; its account is created on first
-//! use. State changes are atomic per request, and the fake answers concurrent requests.
+//! Requests are routed, and their bodies checked, from the same OpenAPI fragment the client
+//! is generated from: a field the fragment adds is accepted, stored and returned with no
+//! change to the fake. A new account starts with the fragment's example of the DNS settings
+//! (see [`default_settings`]); a PATCH merges its body into them, field by field, an explicit
+//! `null` included (Cloudflare answers `"mname": null` for a primary nameserver it assigns).
+//! Any well-formed account id works; its account is created on first use. State changes are
+//! atomic per request, and the fake answers concurrent requests.
 
 mod check;
 mod fault;
@@ -69,7 +73,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use fault::Fault;
-pub use state::{DEFAULT_SOA_MNAME, default_settings};
+pub use state::{default_settings, default_soa_mname};
 
 use crate::types;
 use check::Accepted;
@@ -246,18 +250,27 @@ impl FakeCloudflare {
 
     /// The custom nameservers of an account, in the order they were added.
     pub fn custom_nameservers(&self, account_id: &str) -> Vec<types::CustomNameserver> {
-        lock(&self.shared.state)
-            .account(account_id)
-            .nameservers
-            .clone()
+        state::typed_nameservers(&lock(&self.shared.state).account(account_id).nameservers)
     }
 
-    /// The DNS settings of an account.
-    pub fn dns_settings(&self, account_id: &str) -> types::DnsSettings {
+    /// The DNS settings of an account, as the API would return them.
+    pub fn dns_settings_json(&self, account_id: &str) -> serde_json::Value {
         lock(&self.shared.state)
             .account(account_id)
             .settings
             .clone()
+    }
+
+    /// The DNS settings of an account.
+    ///
+    /// # Panics
+    ///
+    /// If the settings were seeded as JSON that the crate's types cannot read (see
+    /// [`seed_dns_settings_json`](Self::seed_dns_settings_json)); use
+    /// [`dns_settings_json`](Self::dns_settings_json) then.
+    pub fn dns_settings(&self, account_id: &str) -> types::DnsSettings {
+        serde_json::from_value(self.dns_settings_json(account_id))
+            .expect("the fake's settings decode as the crate's DnsSettings")
     }
 
     /// Adds a custom nameserver to an account as if a client had; `None` if the account
@@ -268,11 +281,20 @@ impl FakeCloudflare {
         ns_name: &str,
         ns_set: u8,
     ) -> Option<types::CustomNameserver> {
-        lock(&self.shared.state).add(account_id, ns_name, ns_set)
+        let body = serde_json::json!({ "ns_name": ns_name, "ns_set": ns_set });
+        let ns = lock(&self.shared.state).add(account_id, &body)?;
+        serde_json::from_value(ns).ok()
     }
 
     /// Replaces an account's DNS settings.
     pub fn seed_dns_settings(&self, account_id: &str, settings: types::DnsSettings) {
+        let settings = serde_json::to_value(settings).unwrap_or_default();
+        self.seed_dns_settings_json(account_id, settings);
+    }
+
+    /// Replaces an account's DNS settings with any JSON, such as a response of a newer or
+    /// misbehaving API.
+    pub fn seed_dns_settings_json(&self, account_id: &str, settings: serde_json::Value) {
         lock(&self.shared.state).account(account_id).settings = settings;
     }
 }
@@ -292,6 +314,9 @@ const REDACTED: &[&str] = &["authorization", "x-auth-key", "x-auth-email"];
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ReceivedRequest {
+    /// The operation of the fragment it was routed to (its operationId, which is also the
+    /// `Client` method's name), if any.
+    pub operation: Option<&'static str>,
     /// The method, such as `PATCH`.
     pub method: String,
     /// The path, such as `/client/v4/accounts/…/dns_settings` (with the query, if any).
@@ -303,7 +328,11 @@ pub struct ReceivedRequest {
 }
 
 impl ReceivedRequest {
-    fn new(parts: &http::request::Parts, body: &[u8]) -> Self {
+    fn new(
+        parts: &http::request::Parts,
+        body: &[u8],
+        operation: Option<&'static crate::schema::Operation>,
+    ) -> Self {
         let headers = parts
             .headers
             .iter()
@@ -317,6 +346,7 @@ impl ReceivedRequest {
             })
             .collect();
         Self {
+            operation: operation.map(|op| op.id),
             method: parts.method.to_string(),
             path: parts
                 .uri

@@ -16,6 +16,7 @@ use super::ReceivedRequest;
 use super::check::{self, Accepted, Issue};
 use super::fault::{Fault, FaultKind};
 use super::state::State;
+use crate::schema::{OPERATIONS, Operation};
 
 /// The largest request body the fake reads.
 const MAX_REQUEST_BODY: usize = 1024 * 1024;
@@ -106,7 +107,11 @@ async fn handle(
             return Ok(json_response(413, failure(&[issue]), &ray, None));
         }
     };
-    lock(&shared.requests).push(ReceivedRequest::new(&parts, &body));
+    let operation = match find(&parts.method, parts.uri.path()) {
+        Routed::Found(op, _) => Some(op),
+        _ => None,
+    };
+    lock(&shared.requests).push(ReceivedRequest::new(&parts, &body, operation));
 
     let fault = lock(&shared.faults).pop_front();
     let mut retry_after = None;
@@ -135,14 +140,18 @@ async fn handle(
         }
     }
 
-    let (status, body) = route(
+    let (status, body, allow) = route(
         &shared,
         &parts.method,
         parts.uri.path(),
         &parts.headers,
         &body,
     );
-    Ok(json_response(status, body, &ray, retry_after.as_deref()))
+    let mut response = json_response(status, body, &ray, retry_after.as_deref());
+    if let Some(allow) = allow.and_then(|allow| HeaderValue::from_str(&allow).ok()) {
+        response.headers_mut().insert(http::header::ALLOW, allow);
+    }
+    Ok(response)
 }
 
 fn fault_issue(status: u16) -> Issue {
@@ -203,21 +212,19 @@ fn refuse(status: u16, issue: Issue) -> (u16, Value) {
     (status, failure(&[issue]))
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).expect("the crate's types serialize")
+/// Where a method and path go among the fragment's operations.
+enum Routed {
+    /// The operation, and the values of its path parameters in path order.
+    Found(&'static Operation, Vec<String>),
+    /// The path is an operation's, the method is not: the methods it has.
+    WrongMethod(Vec<&'static str>),
+    NoRoute,
 }
 
-/// Routes a request under `/client/v4` to its operation.
-fn route(
-    shared: &Shared,
-    method: &Method,
-    path: &str,
-    headers: &http::HeaderMap,
-    body: &[u8],
-) -> (u16, Value) {
-    let no_route = || refuse(404, Issue::new(7000, "No route for that URI"));
+/// Matches a request under `/client/v4` against the path templates of the fragment.
+fn find(method: &Method, path: &str) -> Routed {
     let Some(rest) = path.strip_prefix("/client/v4/") else {
-        return no_route();
+        return Routed::NoRoute;
     };
     let segments: Vec<String> = rest
         .trim_end_matches('/')
@@ -228,67 +235,124 @@ fn route(
                 .into_owned()
         })
         .collect();
-    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let (account_id, resource) = match segments.as_slice() {
-        ["accounts", account_id, resource @ ..] if !resource.is_empty() => (*account_id, resource),
-        _ => return no_route(),
-    };
+    let mut allowed = Vec::new();
+    for op in OPERATIONS {
+        let template: Vec<&str> = op.path.trim_start_matches('/').split('/').collect();
+        if template.len() != segments.len() {
+            continue;
+        }
+        let mut params = Vec::new();
+        let matches = template.iter().zip(&segments).all(|(t, s)| {
+            if t.starts_with('{') && t.ends_with('}') {
+                params.push(s.clone());
+                true
+            } else {
+                t == s
+            }
+        });
+        if !matches {
+            continue;
+        }
+        if op.method == method.as_str() {
+            return Routed::Found(op, params);
+        }
+        allowed.push(op.method);
+    }
+    if allowed.is_empty() {
+        Routed::NoRoute
+    } else {
+        Routed::WrongMethod(allowed)
+    }
+}
+
+/// Routes a request under `/client/v4` to its operation: `(status, body, Allow header)`.
+fn route(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> (u16, Value, Option<String>) {
+    let answer = |(status, body): (u16, Value)| (status, body, None);
+    let routed = find(method, path);
+    if let Routed::NoRoute = routed {
+        return answer(refuse(404, Issue::new(7000, "No route for that URI")));
+    }
     if let Err((status, issue)) = check::credentials(&shared.accepted, headers) {
-        return refuse(status, issue);
+        return answer(refuse(status, issue));
     }
-    let identifier_ok = !account_id.is_empty()
-        && account_id.len() <= 32
-        && account_id.bytes().all(|b| b.is_ascii_alphanumeric());
-    if !identifier_ok {
-        return refuse(
-            404,
-            Issue::new(
-                check::CODE_NO_ROUTE,
-                format!("Could not route to {path}, perhaps your object identifier is invalid?"),
-            ),
-        );
-    }
-    let not_allowed = || {
-        refuse(
-            405,
-            Issue::new(
-                check::CODE_METHOD,
-                format!("Method {method} not allowed on {path}"),
-            ),
-        )
+    let (op, values) = match routed {
+        Routed::Found(op, values) => (op, values),
+        Routed::WrongMethod(allowed) => {
+            let (status, body) = refuse(
+                405,
+                Issue::new(
+                    check::CODE_METHOD,
+                    format!("Method {method} not allowed on {path}"),
+                ),
+            );
+            return (status, body, Some(allowed.join(", ")));
+        }
+        Routed::NoRoute => unreachable!("answered above"),
     };
+    for (param, value) in op.params.iter().zip(&values) {
+        if !check::identifier(param, value) {
+            return answer(refuse(
+                404,
+                Issue::new(
+                    check::CODE_NO_ROUTE,
+                    format!(
+                        "Could not route to {path}, perhaps your object identifier is invalid?"
+                    ),
+                ),
+            ));
+        }
+    }
+    let param = |name: &str| {
+        op.params
+            .iter()
+            .position(|p| p.name == name)
+            .map_or("", |i| values[i].as_str())
+    };
+    let body = if op.body.is_some() {
+        match check::body(op, body) {
+            Ok(body) => body,
+            Err(issues) => return answer((400, failure(&issues))),
+        }
+    } else {
+        Value::Null
+    };
+    let account_id = param("account_id");
     let mut state = lock(&shared.state);
-    match (resource, method) {
-        (["custom_ns"], &Method::GET) => {
+    answer(match op.id {
+        "list_custom_nameservers" => {
             let list = &state.account(account_id).nameservers;
             let count = list.len();
-            let mut body = success(to_json(list));
+            let mut body = success(Value::Array(list.clone()));
             body["result_info"] = json!({
                 "count": count, "page": 1, "per_page": count.max(20),
                 "total_count": count, "total_pages": 1
             });
             (200, body)
         }
-        (["custom_ns"], &Method::POST) => match check::add_body(body) {
-            Err(issues) => (400, failure(&issues)),
-            Ok((ns_name, ns_set)) => match state.add(account_id, &ns_name, ns_set) {
-                Some(ns) => (200, success(to_json(&ns))),
-                None => refuse(
-                    409,
-                    Issue {
-                        pointer: Some("/ns_name".into()),
-                        ..Issue::new(
-                            check::CODE_DUPLICATE,
-                            format!(
-                                "The custom nameserver {ns_name} already exists on this account"
-                            ),
-                        )
-                    },
-                ),
-            },
+        "add_custom_nameserver" => match state.add(account_id, &body) {
+            Some(ns) => (200, success(ns)),
+            None => refuse(
+                409,
+                Issue {
+                    pointer: Some("/ns_name".into()),
+                    ..Issue::new(
+                        check::CODE_DUPLICATE,
+                        format!(
+                            "The custom nameserver {} already exists on this account",
+                            body["ns_name"].as_str().unwrap_or_default()
+                        ),
+                    )
+                },
+            ),
         },
-        (["custom_ns"], _) => not_allowed(),
-        (["custom_ns", ns_name], &Method::DELETE) => {
+        "delete_custom_nameserver" => {
+            let ns_name = param("custom_ns_id");
             if state.delete(account_id, ns_name) {
                 (200, success(json!([])))
             } else {
@@ -301,15 +365,14 @@ fn route(
                 )
             }
         }
-        (["custom_ns", _], _) => not_allowed(),
-        (["dns_settings"], &Method::GET) => {
-            (200, success(to_json(&state.account(account_id).settings)))
-        }
-        (["dns_settings"], &Method::PATCH) => match check::update_body(body) {
-            Err(issues) => (400, failure(&issues)),
-            Ok(update) => (200, success(to_json(&state.update(account_id, update)))),
-        },
-        (["dns_settings"], _) => not_allowed(),
-        _ => no_route(),
-    }
+        "get_dns_settings" => (200, success(state.account(account_id).settings.clone())),
+        "update_dns_settings" => (200, success(state.update(account_id, &body))),
+        other => refuse(
+            501,
+            Issue::new(
+                check::CODE_NOT_IMPLEMENTED,
+                format!("The fake does not implement the operation {other} yet"),
+            ),
+        ),
+    })
 }

@@ -1,61 +1,50 @@
-//! The fake's accounts: their custom nameservers and DNS settings.
+//! The fake's accounts: their custom nameservers and DNS settings, kept as the JSON the API
+//! sends, so that a field added to the fragment is stored and returned with no hand edit.
 
 use std::collections::BTreeMap;
-use std::num::NonZeroU8;
 
-use crate::types::{self, CustomNameserver, DnsSettings};
-use crate::{CustomNameserverStatus, DnsRecordType, NameserverType, ZoneMode};
+use serde_json::{Map, Value};
 
-/// The primary nameserver a new account's SOA names, as Cloudflare assigns one.
-pub const DEFAULT_SOA_MNAME: &str = "kristina.ns.cloudflare.com";
+use crate::schema::{self, OP_ADD_CUSTOM_NAMESERVER, OP_GET_DNS_SETTINGS};
+use crate::types::{CustomNameserver, DnsSettings};
 
-/// The DNS settings a new account starts with: the values of Cloudflare's documentation
-/// example, with zone mode `standard` and no internal-zone reference.
+/// The primary nameserver a new account's SOA names, as Cloudflare assigns one: the
+/// fragment's example.
+pub fn default_soa_mname() -> Option<String> {
+    default_settings_json()
+        .pointer("/zone_defaults/soa/mname")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+/// The DNS settings a new account starts with: the example of the fragment's settings
+/// schema.
 pub fn default_settings() -> DnsSettings {
-    DnsSettings {
-        enforce_dns_only: Some(false),
-        zone_defaults: types::ZoneDefaults {
-            flatten_all_cnames: false,
-            foundation_dns: Some(false),
-            internal_dns: types::InternalDns {
-                reference_zone_id: None,
-            },
-            multi_provider: false,
-            nameservers: types::Nameservers {
-                type_: NameserverType::CloudflareStandard,
-            },
-            ns_ttl: 86400,
-            secondary_overrides: false,
-            soa: types::Soa {
-                expire: Some(604800),
-                min_ttl: Some(1800),
-                mname: Some(DEFAULT_SOA_MNAME.to_string()),
-                refresh: Some(10000),
-                retry: Some(2400),
-                rname: Some("dns.cloudflare.com".to_string()),
-                ttl: Some(3600),
-            },
-            zone_mode: ZoneMode::Standard,
-            extra: Default::default(),
-        },
-        extra: Default::default(),
-    }
+    serde_json::from_value(default_settings_json())
+        .expect("the fragment's example of the DNS settings decodes (checked by a unit test)")
+}
+
+fn default_settings_json() -> Value {
+    OP_GET_DNS_SETTINGS
+        .result_example
+        .and_then(|example| serde_json::from_str(example).ok())
+        .unwrap_or_else(|| Value::Object(Map::new()))
 }
 
 /// One account of the fake.
 #[derive(Clone, Debug)]
 pub struct Account {
-    /// Custom nameservers, in the order they were added.
-    pub nameservers: Vec<CustomNameserver>,
-    /// The account's DNS settings.
-    pub settings: DnsSettings,
+    /// Custom nameservers, in the order they were added, as the API returns them.
+    pub nameservers: Vec<Value>,
+    /// The account's DNS settings, as the API returns them.
+    pub settings: Value,
 }
 
 impl Default for Account {
     fn default() -> Self {
         Self {
             nameservers: Vec::new(),
-            settings: default_settings(),
+            settings: default_settings_json(),
         }
     }
 }
@@ -73,18 +62,23 @@ impl State {
         self.accounts.entry(account_id.to_string()).or_default()
     }
 
-    /// Adds a nameserver; `None` when the account already has one of that name.
-    pub fn add(&mut self, account_id: &str, ns_name: &str, ns_set: u8) -> Option<CustomNameserver> {
+    /// Adds a nameserver from a checked add body; `None` when the account already has one
+    /// of that name (letter case aside).
+    pub fn add(&mut self, account_id: &str, body: &Value) -> Option<Value> {
+        let ns_name = body["ns_name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let exists = self
             .account(account_id)
             .nameservers
             .iter()
-            .any(|ns| ns.ns_name.eq_ignore_ascii_case(ns_name));
+            .any(|ns| ns["ns_name"].as_str() == Some(ns_name.as_str()));
         if exists {
             return None;
         }
         self.added += 1;
-        let ns = nameserver(account_id, ns_name, ns_set, self.added);
+        let ns = nameserver(account_id, &ns_name, body, self.added);
         self.account(account_id).nameservers.push(ns.clone());
         Some(ns)
     }
@@ -93,89 +87,86 @@ impl State {
     pub fn delete(&mut self, account_id: &str, ns_name: &str) -> bool {
         let nameservers = &mut self.account(account_id).nameservers;
         let before = nameservers.len();
-        nameservers.retain(|ns| !ns.ns_name.eq_ignore_ascii_case(ns_name));
+        nameservers.retain(|ns| {
+            !ns["ns_name"]
+                .as_str()
+                .is_some_and(|name| name.eq_ignore_ascii_case(ns_name))
+        });
         nameservers.len() != before
     }
 
-    /// Applies a checked update: exactly the fields it holds change, and an explicit null
-    /// `soa.mname` goes back to the Cloudflare-assigned default.
-    pub fn update(&mut self, account_id: &str, update: types::DnsSettingsUpdate) -> DnsSettings {
+    /// Applies a checked update: exactly the fields it holds change, objects merge field by
+    /// field, and an explicit `null` is kept as `null` (Cloudflare answers
+    /// `"mname": null` for a primary nameserver it assigns).
+    pub fn update(&mut self, account_id: &str, update: &Value) -> Value {
         let settings = &mut self.account(account_id).settings;
-        if let Some(enforce) = update.enforce_dns_only {
-            settings.enforce_dns_only = Some(enforce);
-        }
-        if let Some(patch) = update.zone_defaults {
-            let zd = &mut settings.zone_defaults;
-            set(&mut zd.flatten_all_cnames, patch.flatten_all_cnames);
-            if patch.foundation_dns.is_some() {
-                zd.foundation_dns = patch.foundation_dns;
-            }
-            if let Some(internal) = patch.internal_dns {
-                zd.internal_dns = internal;
-            }
-            set(&mut zd.multi_provider, patch.multi_provider);
-            if let Some(kind) = patch.nameservers.and_then(|n| n.type_) {
-                zd.nameservers.type_ = kind;
-            }
-            set(&mut zd.ns_ttl, patch.ns_ttl);
-            set(&mut zd.secondary_overrides, patch.secondary_overrides);
-            set(&mut zd.zone_mode, patch.zone_mode);
-            if let Some(soa) = patch.soa {
-                let current = &mut zd.soa;
-                for (field, value) in [
-                    (&mut current.expire, soa.expire),
-                    (&mut current.min_ttl, soa.min_ttl),
-                    (&mut current.refresh, soa.refresh),
-                    (&mut current.retry, soa.retry),
-                    (&mut current.ttl, soa.ttl),
-                ] {
-                    if value.is_some() {
-                        *field = value;
-                    }
-                }
-                if soa.rname.is_some() {
-                    current.rname = soa.rname;
-                }
-                if let Some(types::SoaMname(mname)) = soa.mname {
-                    current.mname = Some(mname.unwrap_or_else(|| DEFAULT_SOA_MNAME.to_string()));
-                }
-            }
-        }
+        merge(settings, update);
         settings.clone()
     }
 }
 
-fn set<T>(field: &mut T, value: Option<T>) {
-    if let Some(value) = value {
-        *field = value;
+/// Merges `patch` into `target`: objects field by field, anything else replaced.
+pub fn merge(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(target), Value::Object(patch)) => {
+            for (key, value) in patch {
+                match target.get_mut(key) {
+                    Some(existing) if existing.is_object() && value.is_object() => {
+                        merge(existing, value)
+                    }
+                    _ => {
+                        target.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (target, patch) => *target = patch.clone(),
     }
 }
 
-/// A new nameserver with documentation-range addresses and a zone tag derived from its
-/// name.
-fn nameserver(account_id: &str, ns_name: &str, ns_set: u8, serial: u32) -> CustomNameserver {
+/// A new nameserver: the fragment's example of one, the fields of the add body (with the
+/// defaults its schema states), and what the server makes up: documentation-range
+/// addresses and a zone tag derived from the name.
+fn nameserver(account_id: &str, ns_name: &str, body: &Value, serial: u32) -> Value {
+    let mut ns = OP_ADD_CUSTOM_NAMESERVER
+        .result_example
+        .and_then(|example| serde_json::from_str(example).ok())
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    let mut given = body.clone();
+    if let (Some(schema), Value::Object(given)) = (OP_ADD_CUSTOM_NAMESERVER.body, &mut given) {
+        apply_defaults(schema, given);
+    }
+    merge(&mut ns, &given);
     let octet = serial % 254 + 1;
-    CustomNameserver {
-        dns_records: vec![
-            record(DnsRecordType::A, format!("192.0.2.{octet}")),
-            record(DnsRecordType::Aaaa, format!("2001:db8::{serial:x}")),
-        ],
-        ns_name: ns_name.to_ascii_lowercase(),
-        ns_set: NonZeroU8::new(ns_set),
-        status: CustomNameserverStatus::Verified,
-        zone_tag: zone_tag(account_id, ns_name)
-            .as_str()
-            .try_into()
-            .expect("a 32-character zone tag"),
-        extra: Default::default(),
+    ns["ns_name"] = Value::from(ns_name);
+    ns["dns_records"] = serde_json::json!([
+        {"type": "A", "value": format!("192.0.2.{octet}")},
+        {"type": "AAAA", "value": format!("2001:db8::{serial:x}")},
+    ]);
+    ns["zone_tag"] = Value::from(zone_tag(account_id, ns_name));
+    ns
+}
+
+/// Fills the top-level fields a body left out with their schema's `default`.
+fn apply_defaults(schema: &schema::Schema, body: &mut Map<String, Value>) {
+    if let schema::Kind::Object { properties, .. } = &schema.kind {
+        for property in properties.iter() {
+            if let Some(default) = property.schema.default
+                && !body.contains_key(property.name)
+                && let Ok(default) = serde_json::from_str(default)
+            {
+                body.insert(property.name.to_string(), default);
+            }
+        }
     }
 }
 
-fn record(kind: DnsRecordType, value: String) -> types::NameserverDnsRecord {
-    types::NameserverDnsRecord {
-        type_: Some(kind),
-        value: Some(value),
-    }
+/// The typed view of stored nameservers.
+pub fn typed_nameservers(nameservers: &[Value]) -> Vec<CustomNameserver> {
+    nameservers
+        .iter()
+        .filter_map(|ns| serde_json::from_value(ns.clone()).ok())
+        .collect()
 }
 
 /// 32 hexadecimal characters, stable for an account and a name (FNV-1a, twice).
@@ -193,4 +184,42 @@ fn zone_tag(account_id: &str, ns_name: &str) -> String {
         h
     };
     format!("{:016x}{:016x}", hash(1), hash(2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fragment_examples_make_a_valid_account() {
+        let settings = default_settings();
+        assert_eq!(settings.zone_defaults.ns_ttl, 86400);
+        assert!(default_soa_mname().is_some());
+        let mut state = State::default();
+        let ns = state
+            .add("a", &serde_json::json!({"ns_name": "NS1.example.com"}))
+            .unwrap();
+        let typed: CustomNameserver = serde_json::from_value(ns).unwrap();
+        assert_eq!(typed.ns_name, "ns1.example.com");
+        assert_eq!(
+            typed.ns_set.map(|n| n.get()),
+            Some(1),
+            "the schema's default"
+        );
+        assert!(
+            state
+                .add("a", &serde_json::json!({"ns_name": "ns1.EXAMPLE.com"}))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn merging_changes_exactly_the_given_fields() {
+        let mut target = serde_json::json!({"a": {"b": 1, "c": 2}, "d": 3});
+        merge(&mut target, &serde_json::json!({"a": {"b": null}, "e": 4}));
+        assert_eq!(
+            target,
+            serde_json::json!({"a": {"b": null, "c": 2}, "d": 3, "e": 4})
+        );
+    }
 }

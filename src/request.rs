@@ -1,0 +1,233 @@
+//! What every generated request builder shares: the JSON body it assembles, and the checks
+//! it runs before anything is sent.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, InvalidArgument, Result};
+use crate::schema::{self, Operation, Side};
+
+/// A request body as the builder's setters assemble it: exactly the fields that were set,
+/// an explicit `null` where one was asked for.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Body {
+    map: Map<String, Value>,
+    /// The first value that could not become JSON, reported by `check`: `(field, why)`.
+    error: Option<(String, String)>,
+}
+
+/// A value as JSON, or why it cannot be.
+pub(crate) fn to_json<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> std::result::Result<Value, serde_json::Error> {
+    serde_json::to_value(value)
+}
+
+impl Body {
+    /// Sets the field at `path`, creating the objects on the way.
+    pub(crate) fn set(
+        &mut self,
+        path: &[&str],
+        value: std::result::Result<Value, serde_json::Error>,
+    ) {
+        let value = match value {
+            Ok(value) => value,
+            Err(error) => {
+                self.error.get_or_insert_with(|| {
+                    (path.join("."), format!("cannot be sent as JSON: {error}"))
+                });
+                return;
+            }
+        };
+        let Some((last, parents)) = path.split_last() else {
+            return;
+        };
+        let mut map = &mut self.map;
+        for parent in parents {
+            let entry = map
+                .entry(parent.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(Map::new());
+            }
+            map = entry.as_object_mut().expect("made an object above");
+        }
+        map.insert(last.to_string(), value);
+    }
+
+    /// Sets the field at a dotted path such as `zone_defaults.soa.ttl`.
+    pub(crate) fn set_dotted(
+        &mut self,
+        path: &str,
+        value: std::result::Result<Value, serde_json::Error>,
+    ) {
+        let parts: Vec<&str> = path.split('.').collect();
+        if parts.iter().any(|part| part.is_empty()) {
+            self.error.get_or_insert_with(|| {
+                (
+                    path.to_string(),
+                    "is not a field path (write names separated by single dots, such as `zone_defaults.soa.ttl`)"
+                        .to_string(),
+                )
+            });
+            return;
+        }
+        self.set(&parts, value);
+    }
+
+    /// Leaves the field at `path` out, and any object that it leaves empty.
+    pub(crate) fn remove(&mut self, path: &[&str]) {
+        fn remove_in(map: &mut Map<String, Value>, path: &[&str]) {
+            match path {
+                [] => {}
+                [last] => {
+                    map.remove(*last);
+                }
+                [first, rest @ ..] => {
+                    if let Some(Value::Object(inner)) = map.get_mut(*first) {
+                        remove_in(inner, rest);
+                        if inner.is_empty() {
+                            map.remove(*first);
+                        }
+                    }
+                }
+            }
+        }
+        remove_in(&mut self.map, path);
+    }
+
+    /// Replaces the whole body with a value's JSON.
+    pub(crate) fn replace<T: serde::Serialize>(&mut self, body: &T) {
+        match serde_json::to_value(body) {
+            Ok(Value::Object(map)) => self.map = map,
+            Ok(other) => {
+                self.error = Some((
+                    "body".into(),
+                    format!("must be a JSON object (got {other})"),
+                ));
+            }
+            Err(error) => {
+                self.error = Some(("body".into(), format!("cannot be sent as JSON: {error}")));
+            }
+        }
+    }
+
+    /// The body as JSON.
+    pub(crate) fn to_value(&self) -> Value {
+        Value::Object(self.map.clone())
+    }
+
+    /// The body's JSON object, for the generated client.
+    pub(crate) fn into_map(self) -> Map<String, Value> {
+        self.map
+    }
+}
+
+/// Checks a request's path parameters and body against the operation's schemas: the first
+/// problem becomes [`Error::InvalidArgument`] naming the field's path.
+pub(crate) fn check(op: &Operation, params: &[&str], body: Option<&Body>) -> Result<()> {
+    for (param, value) in op.params.iter().zip(params) {
+        check_value(
+            param.schema,
+            &Value::String((*value).to_string()),
+            param.name,
+        )?;
+        path_segment(param, value)?;
+    }
+    if let Some(body) = body {
+        if let Some((field, rule)) = &body.error {
+            return Err(InvalidArgument::new(field.clone(), rule.clone()).into());
+        }
+        if let Some(schema) = op.body {
+            check_value(schema, &Value::Object(body.map.clone()), "body")?;
+        }
+    }
+    Ok(())
+}
+
+fn check_value(schema: &schema::Schema, value: &Value, root: &str) -> Result<()> {
+    let mut problems = Vec::new();
+    let mut path = Vec::new();
+    schema::check(schema, value, Side::Client, &mut path, &mut problems);
+    match problems.into_iter().next() {
+        None => Ok(()),
+        Some(problem) => {
+            let field = if root == "body" {
+                problem.dotted(root)
+            } else if problem.path.is_empty() {
+                root.to_string()
+            } else {
+                format!("{root}.{}", problem.path.join("."))
+            };
+            Err(Error::InvalidArgument(InvalidArgument::new(
+                field,
+                problem.rule,
+            )))
+        }
+    }
+}
+
+/// What the schema cannot say about a path parameter: it must stay one path segment. A
+/// parameter without a format is limited to ASCII letters, digits, `-` and `_`, so that `..`,
+/// `/`, `%2F`, `?`, `#` and spaces can never change the request's path; a hostname's own
+/// rule already keeps it to one segment.
+fn path_segment(param: &schema::Param, value: &str) -> Result<()> {
+    let has_format = matches!(
+        &param.schema.kind,
+        schema::Kind::String {
+            format: Some(_),
+            ..
+        }
+    );
+    if has_format {
+        return Ok(());
+    }
+    let field = param.name;
+    if value.is_empty() {
+        return Err(InvalidArgument::new(field, "must not be empty").into());
+    }
+    if let Some(bad) = value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        let example = param
+            .schema
+            .example
+            .and_then(|e| serde_json::from_str::<String>(e).ok())
+            .map(|e| format!("; for example {e}"))
+            .unwrap_or_default();
+        return Err(InvalidArgument::new(
+            field,
+            format!(
+                "may hold only ASCII letters, digits, '-' and '_' (found {}){example}",
+                schema::escape_char(bad)
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn set_and_remove_keep_only_what_was_set() {
+        let mut body = Body::default();
+        body.set(&["a", "b", "c"], Ok(json!(1)));
+        body.set(&["a", "d"], Ok(json!(null)));
+        assert_eq!(body.to_value(), json!({"a": {"b": {"c": 1}, "d": null}}));
+        body.remove(&["a", "b", "c"]);
+        assert_eq!(body.to_value(), json!({"a": {"d": null}}));
+        body.remove(&["a", "d"]);
+        assert_eq!(body.to_value(), json!({}));
+    }
+
+    #[test]
+    fn a_dotted_path_must_name_fields() {
+        let mut body = Body::default();
+        body.set_dotted("a..b", Ok(json!(1)));
+        assert_eq!(body.error.unwrap().0, "a..b");
+    }
+}

@@ -1,0 +1,475 @@
+//! The fragment's request schemas as data, and the one checker that both the client (before
+//! sending) and the fake (on receiving) run over a JSON value.
+//!
+//! `build.rs` turns every request body and path parameter schema of
+//! `openapi/cloudflare-account-dns.json` into the statics included below, and fails the
+//! build on any keyword this checker does not understand, so a constraint cannot sit in the
+//! fragment unchecked. What a schema cannot say is written here once, for every field: what
+//! `format: hostname` means.
+
+use serde_json::Value;
+
+/// One schema of the fragment.
+#[derive(Debug)]
+pub(crate) struct Schema {
+    pub(crate) kind: Kind,
+    /// `null` is allowed.
+    pub(crate) nullable: bool,
+    /// Cloudflare deprecated the field.
+    #[allow(dead_code)]
+    pub(crate) deprecated: bool,
+    #[allow(dead_code)]
+    pub(crate) description: &'static str,
+    /// The schema's `example`, as JSON.
+    pub(crate) example: Option<&'static str>,
+    /// The schema's `default`, as JSON: the value the server uses when the field is absent.
+    pub(crate) default: Option<&'static str>,
+}
+
+/// What a value of a schema must be.
+#[derive(Debug)]
+#[allow(dead_code)] // A variant is built when the fragment has a schema of its kind.
+pub(crate) enum Kind {
+    /// Anything.
+    Any,
+    Boolean,
+    /// A whole number within the bounds (the format's range included).
+    Integer {
+        min: Option<i128>,
+        max: Option<i128>,
+    },
+    Number {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    String {
+        min_length: Option<u64>,
+        max_length: Option<u64>,
+        format: Option<&'static str>,
+        /// The enum's values, if it is one.
+        values: &'static [&'static str],
+        /// Whether the client refuses other values too (only for enums that no response
+        /// carries; the fake always refuses them).
+        closed: bool,
+    },
+    Array {
+        items: &'static Schema,
+    },
+    Object {
+        properties: &'static [Property],
+        /// Whether fields the schema does not name are allowed.
+        additional: bool,
+    },
+    /// The same as another schema (`allOf: [$ref]`), possibly nullable here.
+    Same(&'static Schema),
+}
+
+/// A property of an object schema.
+#[derive(Debug)]
+pub(crate) struct Property {
+    pub(crate) name: &'static str,
+    pub(crate) schema: &'static Schema,
+    pub(crate) required: bool,
+}
+
+/// A path parameter of an operation.
+#[derive(Debug)]
+pub(crate) struct Param {
+    pub(crate) name: &'static str,
+    pub(crate) schema: &'static Schema,
+}
+
+/// One operation of the fragment.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    /// The operationId, which is also the `Client` method's name.
+    pub(crate) id: &'static str,
+    pub(crate) method: &'static str,
+    /// The path template, such as `/accounts/{account_id}/custom_ns`.
+    pub(crate) path: &'static str,
+    /// Path parameters, in path order.
+    pub(crate) params: &'static [Param],
+    pub(crate) body: Option<&'static Schema>,
+    /// Safe to repeat (from the method, or `x-idempotent`).
+    #[allow(dead_code)]
+    pub(crate) idempotent: bool,
+    /// An example of the result, built from the fragment's examples.
+    #[allow(dead_code)]
+    pub(crate) result_example: Option<&'static str>,
+}
+
+include!(concat!(env!("OUT_DIR"), "/schema_table.rs"));
+
+/// Who checks: the client refuses only what Cloudflare is known to refuse; the fake, as the
+/// server of this version of the schema, refuses every value it does not know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Side {
+    Client,
+    #[cfg_attr(not(feature = "fake"), allow(dead_code))]
+    Server,
+}
+
+/// One value that breaks its schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Problem {
+    /// Where: property names and array indexes from the root.
+    pub(crate) path: Vec<String>,
+    /// The rule, as a sentence without its subject: `must be at most 5 (got 6)`.
+    pub(crate) rule: String,
+}
+
+impl Problem {
+    /// The path with dots, `zone_defaults.soa.ttl`, or `body` at the root.
+    pub(crate) fn dotted(&self, root: &str) -> String {
+        if self.path.is_empty() {
+            return root.to_string();
+        }
+        let shown: Vec<String> = self
+            .path
+            .iter()
+            .map(|segment| {
+                let plain = !segment.is_empty()
+                    && segment
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+                if plain {
+                    segment.clone()
+                } else {
+                    quoted(segment)
+                }
+            })
+            .collect();
+        shown.join(".")
+    }
+
+    /// The path as a JSON pointer, `/zone_defaults/soa/ttl`.
+    #[cfg_attr(not(feature = "fake"), allow(dead_code))]
+    pub(crate) fn pointer(&self) -> String {
+        self.path
+            .iter()
+            .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
+            .collect()
+    }
+}
+
+/// Checks `value` against `schema`, adding every problem found under `path`.
+pub(crate) fn check(
+    schema: &Schema,
+    value: &Value,
+    side: Side,
+    path: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
+) {
+    check_as(schema, schema.nullable, value, side, path, problems);
+}
+
+fn check_as(
+    schema: &Schema,
+    nullable: bool,
+    value: &Value,
+    side: Side,
+    path: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
+) {
+    let mut problem = |rule: String| {
+        problems.push(Problem {
+            path: path.clone(),
+            rule,
+        })
+    };
+    if value.is_null() {
+        if !nullable {
+            problem("must not be null".to_string());
+        }
+        return;
+    }
+    match &schema.kind {
+        Kind::Any => {}
+        Kind::Same(inner) => {
+            check_as(
+                inner,
+                nullable || inner.nullable,
+                value,
+                side,
+                path,
+                problems,
+            );
+        }
+        Kind::Boolean => {
+            if !value.is_boolean() {
+                problem(format!("must be true or false (got {})", shown(value)));
+            }
+        }
+        Kind::Integer { min, max } => match whole_number(value) {
+            None => problem(format!("must be a whole number (got {})", shown(value))),
+            Some(n) => {
+                if let Some(rule) = range_rule(n, *min, *max) {
+                    problem(rule);
+                }
+            }
+        },
+        Kind::Number { min, max } => match value.as_f64().filter(|v| v.is_finite()) {
+            None => problem(format!("must be a number (got {})", shown(value))),
+            Some(n) => {
+                let below = min.is_some_and(|min| n < min);
+                let above = max.is_some_and(|max| n > max);
+                if below || above {
+                    problem(match (min, max) {
+                        (Some(min), Some(max)) => {
+                            format!("must be between {min} and {max} inclusive (got {n})")
+                        }
+                        (Some(min), None) => format!("must be at least {min} (got {n})"),
+                        (None, _) => format!("must be at most {} (got {n})", max.unwrap_or(n)),
+                    });
+                }
+            }
+        },
+        Kind::String {
+            min_length,
+            max_length,
+            format,
+            values,
+            closed,
+        } => {
+            let Some(text) = value.as_str() else {
+                problem(format!("must be a string (got {})", shown(value)));
+                return;
+            };
+            let count = text.chars().count() as u64;
+            if let Some(max) = max_length
+                && count > *max
+            {
+                problem(format!("must be at most {max} characters (got {count})"));
+                return;
+            }
+            if let Some(min) = min_length
+                && count < *min
+            {
+                problem(format!("must be at least {min} characters (got {count})"));
+                return;
+            }
+            if *format == Some("hostname")
+                && let Some(rule) = hostname_rule(text)
+            {
+                problem(rule);
+                return;
+            }
+            let refuse_unknown = *closed || side == Side::Server;
+            if !values.is_empty() && refuse_unknown && !values.contains(&text) {
+                problem(format!(
+                    "must be one of {} (got {})",
+                    values.join(", "),
+                    shown(value)
+                ));
+            }
+        }
+        Kind::Array { items } => {
+            let Some(array) = value.as_array() else {
+                problem(format!("must be an array (got {})", shown(value)));
+                return;
+            };
+            for (i, item) in array.iter().enumerate() {
+                path.push(i.to_string());
+                check(items, item, side, path, problems);
+                path.pop();
+            }
+        }
+        Kind::Object {
+            properties,
+            additional,
+        } => {
+            let Some(object) = value.as_object() else {
+                problem(format!("must be an object (got {})", shown(value)));
+                return;
+            };
+            for property in properties.iter() {
+                path.push(property.name.to_string());
+                match object.get(property.name) {
+                    Some(value) => check(property.schema, value, side, path, problems),
+                    None if property.required => problems.push(Problem {
+                        path: path.clone(),
+                        rule: "is required".to_string(),
+                    }),
+                    None => {}
+                }
+                path.pop();
+            }
+            if !additional {
+                let known: Vec<&str> = properties.iter().map(|p| p.name).collect();
+                for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
+                    path.push(key.clone());
+                    problems.push(Problem {
+                        path: path.clone(),
+                        rule: format!(
+                            "is not a field of this request (known fields: {})",
+                            known.join(", ")
+                        ),
+                    });
+                    path.pop();
+                }
+            }
+        }
+    }
+}
+
+/// A JSON number that is a whole number: `86400` or `86400.0`.
+pub(crate) fn whole_number(value: &Value) -> Option<i128> {
+    if let Some(n) = value.as_i64() {
+        return Some(n.into());
+    }
+    if let Some(n) = value.as_u64() {
+        return Some(n.into());
+    }
+    let f = value.as_f64()?;
+    // Within ±2^63, where f64 still holds whole numbers exactly enough to compare.
+    (f.is_finite() && f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i128)
+}
+
+fn range_rule(n: i128, min: Option<i128>, max: Option<i128>) -> Option<String> {
+    let below = min.is_some_and(|min| n < min);
+    let above = max.is_some_and(|max| n > max);
+    if !(below || above) {
+        return None;
+    }
+    Some(match (min, max) {
+        (Some(min), Some(max)) => format!("must be between {min} and {max} inclusive (got {n})"),
+        (Some(min), None) => format!("must be at least {min} (got {n})"),
+        (None, Some(max)) => format!("must be at most {max} (got {n})"),
+        (None, None) => unreachable!("checked above"),
+    })
+}
+
+/// A value for a message: JSON, cut short, so that control characters show escaped.
+fn shown(value: &Value) -> String {
+    // JSON escapes the control characters below U+0020; the others are escaped here.
+    let text: String = value
+        .to_string()
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("\\u{:04x}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// What `format: hostname` means: at most 253 characters in dot-separated labels of 1 to
+/// 63 ASCII letters, digits and hyphens, none starting or ending with a hyphen (RFC 1123).
+/// Returns the rule broken, if any.
+pub(crate) fn hostname_rule(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return Some("must not be empty".to_string());
+    }
+    if value.len() > 253 {
+        return Some(format!(
+            "must be a hostname of at most 253 characters (got {})",
+            value.chars().count()
+        ));
+    }
+    for label in value.split('.') {
+        let rule = if label.is_empty() {
+            Some("must not have an empty label (no leading, trailing or double dots)".to_string())
+        } else if label.len() > 63 {
+            Some(format!(
+                "must have labels of at most 63 characters (label {label:?} has {})",
+                label.len()
+            ))
+        } else if let Some(bad) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+        {
+            Some(format!(
+                "must be a hostname of ASCII letters, digits, hyphens and dots (found {}; \
+                 write internationalized names in punycode)",
+                escape_char(bad)
+            ))
+        } else if label.starts_with('-') || label.ends_with('-') {
+            Some(format!(
+                "must not have a label that starts or ends with a hyphen ({label:?})"
+            ))
+        } else {
+            None
+        };
+        if rule.is_some() {
+            return rule;
+        }
+    }
+    None
+}
+
+/// Text quoted for a message, JSON style: `"a.b"`, with `"`, `\\` and every character that
+/// does not print escaped (`\u007f`).
+pub(crate) fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A character quoted for a message: `'_'`, or `U+007F` for one that does not print.
+pub(crate) fn escape_char(c: char) -> String {
+    if c.is_control() || (c.is_whitespace() && c != ' ') {
+        format!("U+{:04X}", u32::from(c))
+    } else {
+        format!("'{c}'")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostnames() {
+        let ok = |v: &str| hostname_rule(v).is_none();
+        assert!(ok("ns1.example.com"));
+        assert!(ok("a"));
+        assert!(ok("xn--bcher-kva.example"));
+        assert!(ok(&format!("{}.com", "a".repeat(63))));
+        assert!(!ok(&format!("{}.com", "a".repeat(64))));
+        assert!(!ok("ns1.example.com."));
+        assert!(!ok(".example.com"));
+        assert!(!ok("ns1..example.com"));
+        assert!(!ok("ns_1.example.com"));
+        assert!(!ok("-ns1.example.com"));
+        assert!(!ok("ns1-.example.com"));
+        assert!(!ok("bücher.example"));
+        assert!(!ok(""));
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_as_floats() {
+        assert_eq!(whole_number(&serde_json::json!(86400)), Some(86400));
+        assert_eq!(whole_number(&serde_json::json!(86400.0)), Some(86400));
+        assert_eq!(whole_number(&serde_json::json!(1.5)), None);
+        assert_eq!(whole_number(&serde_json::json!(1e300)), None);
+        assert_eq!(whole_number(&serde_json::json!("1")), None);
+    }
+
+    #[test]
+    fn every_operation_has_a_unique_id_and_its_parameters_are_in_its_path() {
+        let mut ids: Vec<&str> = OPERATIONS.iter().map(|op| op.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), OPERATIONS.len());
+        for op in OPERATIONS {
+            for param in op.params {
+                assert!(op.path.contains(&format!("{{{}}}", param.name)), "{op:?}");
+            }
+        }
+    }
+}
