@@ -211,16 +211,8 @@ fn check_as(
         Kind::Number { min, max } => match value.as_f64().filter(|v| v.is_finite()) {
             None => problem(format!("must be a number (got {})", shown(value))),
             Some(n) => {
-                let below = min.is_some_and(|min| n < min);
-                let above = max.is_some_and(|max| n > max);
-                if below || above {
-                    problem(match (min, max) {
-                        (Some(min), Some(max)) => {
-                            format!("must be between {min} and {max} inclusive (got {n})")
-                        }
-                        (Some(min), None) => format!("must be at least {min} (got {n})"),
-                        (None, _) => format!("must be at most {} (got {n})", max.unwrap_or(n)),
-                    });
+                if let Some(rule) = range_rule(n, *min, *max) {
+                    problem(rule);
                 }
             }
         },
@@ -325,18 +317,19 @@ pub(crate) fn whole_number(value: &Value) -> Option<i128> {
     (f.is_finite() && f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i128)
 }
 
-fn range_rule(n: i128, min: Option<i128>, max: Option<i128>) -> Option<String> {
-    let below = min.is_some_and(|min| n < min);
-    let above = max.is_some_and(|max| n > max);
-    if !(below || above) {
-        return None;
+fn range_rule<T: PartialOrd + std::fmt::Display + Copy>(
+    n: T,
+    min: Option<T>,
+    max: Option<T>,
+) -> Option<String> {
+    match (min, max) {
+        (Some(min), Some(max)) if n < min || n > max => Some(format!(
+            "must be between {min} and {max} inclusive (got {n})"
+        )),
+        (Some(min), None) if n < min => Some(format!("must be at least {min} (got {n})")),
+        (None, Some(max)) if n > max => Some(format!("must be at most {max} (got {n})")),
+        _ => None,
     }
-    Some(match (min, max) {
-        (Some(min), Some(max)) => format!("must be between {min} and {max} inclusive (got {n})"),
-        (Some(min), None) => format!("must be at least {min} (got {n})"),
-        (None, Some(max)) => format!("must be at most {max} (got {n})"),
-        (None, None) => unreachable!("checked above"),
-    })
 }
 
 /// A value for a message: JSON, cut short, so that control characters show escaped.

@@ -363,7 +363,10 @@ impl CallContext {
     fn stop(&self, exchange: Exchange, attempts: u32, outcome_unknown: bool) -> reqwest::Response {
         let (outcome, response) = match exchange {
             Exchange::Complete(seen, parts) => {
-                let rebuilt = http::Response::from_parts(parts, seen.body.clone());
+                // What the generated decoder reads: whole-number floats as integers.
+                let body = crate::response::whole_floats_as_integers(&seen.body)
+                    .map_or_else(|| seen.body.clone(), Bytes::from);
+                let rebuilt = http::Response::from_parts(parts, body);
                 (Ok(seen), reqwest::Response::from(rebuilt))
             }
             Exchange::Failed(error) => (Err(error), recorded_failure()),
