@@ -16,8 +16,8 @@
 //!
 //! Service quirks handled here, so that they survive regeneration:
 //!
-//! - string enums written inline are hoisted into named schemas, so that every one of them
-//!   becomes an open enum;
+//! - string enums and objects written inline are hoisted into named schemas, so that every
+//!   enum becomes an open enum and every object a public type;
 //! - a request body is sent as the JSON object that the builder assembled (an explicit
 //!   `null` stays `null`; an unset field is absent), so progenitor sees each request body
 //!   as a free-form object;
@@ -199,8 +199,9 @@ fn doc(out: &mut String, indent: &str, text: &str) {
 // The fragment
 // ---------------------------------------------------------------------------------------
 
-/// Moves every string enum written inline into a named schema (`<Parent><Property>`) and
-/// refers to it, so that progenitor replaces every one with an open enum.
+/// Moves every string enum and every object written inline into a named schema
+/// (`<Parent><Property>`) and refers to it: each enum becomes an open enum, each object a
+/// public type.
 fn hoist_inline_enums(raw: &mut Value) {
     let mut hoisted = Map::new();
     let names: Vec<String> = raw
@@ -271,35 +272,34 @@ fn is_string_enum(schema: &Value) -> bool {
 }
 
 fn hoist_in(schema: &mut Value, name: &str, hoisted: &mut Map<String, Value>, top: bool) {
-    if !top && is_string_enum(schema) {
-        let mut taken = schema.take();
-        // `nullable` belongs to the use, not to the enum.
-        let nullable = taken
-            .as_object_mut()
-            .and_then(|o| o.remove("nullable"))
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
-        hoisted.insert(name.to_string(), taken);
-        *schema = if nullable {
-            json!({"allOf": [{"$ref": format!("{SCHEMAS}{name}")}], "nullable": true})
-        } else {
-            json!({"$ref": format!("{SCHEMAS}{name}")})
-        };
-        return;
-    }
+    // Inner schemas first, so that a hoisted object refers to its hoisted parts.
     if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
         for (property, value) in properties.iter_mut() {
-            hoist_in(
-                value,
-                &format!("{name}{}", pascal(property)),
-                hoisted,
-                false,
-            );
+            hoist_in(value, &format!("{name}{}", pascal(property)), hoisted, false);
         }
     }
     if let Some(items) = schema.get_mut("items") {
         hoist_in(items, &format!("{name}Item"), hoisted, false);
     }
+    // A string enum, or an object with properties, written inline gets a schema of its own:
+    // an open enum, or a public type with a setter for the whole object.
+    let inline_object = schema.get("properties").is_some() && schema.get("$ref").is_none();
+    if top || !(is_string_enum(schema) || inline_object) {
+        return;
+    }
+    let mut taken = schema.take();
+    // `nullable` belongs to the use, not to the schema.
+    let nullable = taken
+        .as_object_mut()
+        .and_then(|o| o.remove("nullable"))
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    hoisted.insert(name.to_string(), taken);
+    *schema = if nullable {
+        json!({"allOf": [{"$ref": format!("{SCHEMAS}{name}")}], "nullable": true})
+    } else {
+        json!({"$ref": format!("{SCHEMAS}{name}")})
+    };
 }
 
 /// One path parameter of an operation.
