@@ -275,7 +275,12 @@ fn hoist_in(schema: &mut Value, name: &str, hoisted: &mut Map<String, Value>, to
     // Inner schemas first, so that a hoisted object refers to its hoisted parts.
     if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
         for (property, value) in properties.iter_mut() {
-            hoist_in(value, &format!("{name}{}", pascal(property)), hoisted, false);
+            hoist_in(
+                value,
+                &format!("{name}{}", pascal(property)),
+                hoisted,
+                false,
+            );
         }
     }
     if let Some(items) = schema.get_mut("items") {

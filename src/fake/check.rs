@@ -156,7 +156,10 @@ pub fn body(op: &Operation, body: &[u8]) -> Result<Value, Vec<Issue>> {
     let mut problems = Vec::new();
     schema::check(schema, &value, Side::Server, &mut Vec::new(), &mut problems);
     if problems.is_empty() {
-        Ok(value)
+        // Stored as a server would: `86400.0` for an integer field is 86400.
+        Ok(crate::response::whole_floats_as_integers(body)
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or(value))
     } else {
         Err(problems
             .into_iter()
