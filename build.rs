@@ -191,8 +191,10 @@ fn doc_text(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// A doc attribute. Text from the fragment goes through [`doc_text`] first; the links
+/// this script writes itself stay links.
 fn doc(out: &mut String, indent: &str, text: &str) {
-    writeln!(out, "{indent}#[doc = {}]", lit(&doc_text(text))).unwrap();
+    writeln!(out, "{indent}#[doc = {}]", lit(text)).unwrap();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1311,7 +1313,10 @@ impl Api {
         // The client method.
         let method_doc = format!(
             "{}: `{} {}`.\n\n{}\n\nReturns a [`{ty}`] request; nothing is sent until its `send`.",
-            op.summary, op.method, op.path, op.description
+            doc_text(&op.summary),
+            op.method,
+            op.path,
+            doc_text(&op.description)
         );
         doc(client_methods, "    ", &method_doc);
         if op.deprecated {
@@ -1358,12 +1363,12 @@ impl Api {
             "",
             &format!(
                 "A request to {}: `{} {}`. Made by [`Client::{}`](crate::Client::{}), sent by [`send`](Self::send).\n\n{}\n\n{retry_class}",
-                op.summary.to_lowercase(),
+                doc_text(&op.summary.to_lowercase()),
                 op.method,
                 op.path,
                 op.id,
                 op.id,
-                op.description
+                doc_text(&op.description)
             ),
         );
         writeln!(
@@ -1382,7 +1387,7 @@ impl Api {
                 .map(|p| lit(p))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let mut text = format!("`{dotted}`: {}", field.description);
+            let mut text = format!("`{dotted}`: {}", doc_text(&field.description));
             if !field.rules.is_empty() {
                 text.push_str(&format!(
                     "\n\n{} Checked before sending.",
@@ -1433,7 +1438,7 @@ impl Api {
                     "    ",
                     &format!(
                         "Sends `{dotted}` as an explicit `null`. {}",
-                        field.description
+                        doc_text(&field.description)
                     ),
                 );
                 write!(out, "{deprecated}").unwrap();
