@@ -149,6 +149,7 @@ mod open_enum;
 mod rate_limit;
 mod response;
 mod retry;
+mod text;
 mod transport;
 mod use_custom_nameservers;
 mod validate;
