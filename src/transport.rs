@@ -615,14 +615,14 @@ fn header_str(headers: &HeaderMap, name: HeaderName) -> Option<String> {
 }
 
 /// Reads `retry-after-ms` or `Retry-After` (seconds or an HTTP date). Any value is safe:
-/// a wait too long to represent saturates at `Duration::MAX` (which no retry sleeps
-/// through), and a negative, non-finite or unreadable value counts as absent.
+/// a wait too long to represent (infinity included) saturates at `Duration::MAX`, which no
+/// retry sleeps through, and a negative, NaN or unreadable value counts as absent.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     if let Some(ms) = headers.get(RETRY_AFTER_MS).and_then(|v| v.to_str().ok())
         && let Ok(ms) = ms.trim().parse::<f64>()
-        && ms.is_finite()
         && ms >= 0.0
     {
+        // `try_from_secs_f64` refuses what does not fit, infinity included: it saturates.
         return Some(Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX));
     }
     let value = headers

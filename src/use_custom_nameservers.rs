@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use crate::NameserverType;
 use crate::bounds;
 use crate::client::Client;
-use crate::error::{InvalidArgument, Result};
+use crate::error::{Error, InvalidArgument, Result, TransportError};
 use crate::transport::CallOptions;
 use crate::types;
 use crate::validate;
@@ -87,8 +87,32 @@ impl UseCustomNameservers {
         self
     }
 
-    // The settings below apply to each request the call makes.
+    // The settings below apply to each request the call makes, except the deadline, which
+    // bounds the whole call: each request gets what is left of it.
     call_option_setters!();
+
+    /// The options for the next request: the call's, with the deadline replaced by what is
+    /// left of the whole call's. Fails with a timeout once nothing is left.
+    fn options_within(&self, deadline: Option<tokio::time::Instant>) -> Result<CallOptions> {
+        let mut options = self.options.clone();
+        if let Some(at) = deadline {
+            let left = at.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                let budget = self.options.deadline.or(self.client.shared.deadline);
+                return Err(Error::Timeout(Box::new(TransportError {
+                    operation: "use_custom_nameservers",
+                    status: None,
+                    reason: format!(
+                        "the deadline of {:?} for the whole call passed before its next request",
+                        budget.unwrap_or_default()
+                    ),
+                    source: None,
+                })));
+            }
+            options.deadline = Some(left);
+        }
+        Ok(options)
+    }
 
     /// Checks every argument before sending anything.
     fn check(&self) -> Result<Vec<String>> {
@@ -113,13 +137,22 @@ impl UseCustomNameservers {
         Ok(names)
     }
 
-    /// Lists, adds what is missing, reads the settings and switches them if needed.
+    /// Lists, adds what is missing, reads the settings and switches them if needed. A
+    /// deadline (this call's, or the client's) bounds the whole call, every request and
+    /// wait included.
     pub async fn send(self) -> Result<CustomNameserversReport> {
         let names = self.check()?;
+        // One absolute deadline for the whole call; a deadline too far away to represent
+        // is none.
+        let deadline = self
+            .options
+            .deadline
+            .or(self.client.shared.deadline)
+            .and_then(|budget| tokio::time::Instant::now().checked_add(budget));
         let existing: HashSet<String> = self
             .client
             .list_custom_nameservers(&self.account_id)
-            .with_options(self.options.clone())
+            .with_options(self.options_within(deadline)?)
             .send()
             .await?
             .into_iter()
@@ -136,7 +169,7 @@ impl UseCustomNameservers {
             let mut add = self
                 .client
                 .add_custom_nameserver(&self.account_id, name)
-                .with_options(self.options.clone());
+                .with_options(self.options_within(deadline)?);
             if let Some(ns_set) = self.ns_set {
                 add = add.ns_set(ns_set);
             }
@@ -146,7 +179,7 @@ impl UseCustomNameservers {
         let settings = self
             .client
             .get_dns_settings(&self.account_id)
-            .with_options(self.options.clone())
+            .with_options(self.options_within(deadline)?)
             .send()
             .await?;
         let before = settings.zone_defaults.nameservers.type_.clone();
@@ -162,7 +195,7 @@ impl UseCustomNameservers {
             .client
             .update_dns_settings(&self.account_id)
             .nameservers_type(NameserverType::CustomAccount)
-            .with_options(self.options.clone())
+            .with_options(self.options_within(deadline)?)
             .send()
             .await?;
         let after = settings.zone_defaults.nameservers.type_.clone();
