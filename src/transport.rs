@@ -837,7 +837,9 @@ async fn read_bounded(
 }
 
 /// Makes room for `extra` more bytes: the declared length at once when there is one,
-/// otherwise doubling, but never past `limit`.
+/// otherwise doubling, but never past `limit`. The largest step (half the limit to the
+/// limit) holds at most 1.5 times the limit for a moment, and only if the allocator must
+/// copy to grow.
 fn grow(buffer: &mut Vec<u8>, extra: usize, declared: Option<usize>, limit: usize) {
     let needed = buffer.len() + extra;
     if needed <= buffer.capacity() {
@@ -845,7 +847,16 @@ fn grow(buffer: &mut Vec<u8>, extra: usize, declared: Option<usize>, limit: usiz
     }
     let target = match declared {
         Some(len) if len >= needed => len,
-        _ => needed.max(buffer.capacity().saturating_mul(2)).min(limit),
+        _ => {
+            let doubled = needed.max(buffer.capacity().saturating_mul(2));
+            // Close to the limit, go to the limit: one more step just short of it would
+            // hold two near-limit buffers at once.
+            if doubled >= limit - limit / 4 {
+                limit
+            } else {
+                doubled
+            }
+        }
     }
     .max(needed);
     buffer.reserve_exact(target - buffer.len());
