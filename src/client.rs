@@ -571,6 +571,80 @@ mod tests {
     }
 
     #[test]
+    fn a_proxy_is_used_only_for_https_to_a_host_that_is_not_loopback() {
+        let proxied = |base: &str, allow: bool, no_proxy: Option<&str>| {
+            let mut builder = Client::builder()
+                .api_token("t")
+                .base_url(base)
+                .danger_allow_insecure_http(allow)
+                .proxy("http://user:pw@proxy.corp:3128");
+            if let Some(list) = no_proxy {
+                builder = builder.no_proxy(list);
+            }
+            let client = builder.build().unwrap();
+            let proxy = client
+                .shared
+                .http
+                .proxy()
+                .map(|p| p.url.host_str().unwrap().to_string());
+            assert!(!format!("{client:?}").contains("pw"));
+            proxy
+        };
+        assert_eq!(
+            proxied(DEFAULT_BASE_URL, false, None).as_deref(),
+            Some("proxy.corp")
+        );
+        assert_eq!(
+            proxied("https://127.0.0.1:8443/client/v4", false, None),
+            None
+        );
+        assert_eq!(proxied("https://localhost/client/v4", false, None), None);
+        assert_eq!(
+            proxied("http://127.0.0.1:8787/client/v4", false, None),
+            None
+        );
+        assert_eq!(
+            proxied("http://api.internal.example/client/v4", true, None),
+            None
+        );
+        assert_eq!(
+            proxied(DEFAULT_BASE_URL, false, Some("example.com, *")),
+            None
+        );
+        assert!(proxied(DEFAULT_BASE_URL, false, Some("example.com")).is_some());
+    }
+
+    #[test]
+    fn the_environment_s_http_proxy_is_ignored_and_https_proxy_read() {
+        let builder = ClientBuilder::from_lookup(|name| match name {
+            "CLOUDFLARE_API_TOKEN" => Some("t".into()),
+            "HTTP_PROXY" | "http_proxy" | "ALL_PROXY" => Some("http://wrong.corp:1".into()),
+            "https_proxy" => Some("http://right.corp:3128".into()),
+            _ => None,
+        })
+        .unwrap();
+        let client = builder.build().unwrap();
+        let proxy = client.shared.http.proxy().unwrap();
+        assert_eq!(proxy.url.host_str(), Some("right.corp"));
+        let client = ClientBuilder::from_lookup(|name| match name {
+            "CLOUDFLARE_API_TOKEN" => Some("t".into()),
+            "HTTP_PROXY" => Some("http://wrong.corp:1".into()),
+            _ => None,
+        })
+        .unwrap()
+        .build()
+        .unwrap();
+        assert!(client.shared.http.proxy().is_none());
+    }
+
+    #[test]
+    fn a_base_url_with_credentials_is_refused_without_showing_them() {
+        let err = normalize_base_url("https://user:hunter2@api.example.com/client/v4", false)
+            .unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
     fn base_url_from_the_environment() {
         let builder = ClientBuilder::from_lookup(|name| match name {
             "CLOUDFLARE_API_TOKEN" => Some("t".into()),

@@ -124,6 +124,12 @@ impl HttpClients {
         format!("{client:?}").contains("proxies")
     }
 
+    /// The proxy this crate's clients go through, if any.
+    #[cfg(test)]
+    pub(crate) fn proxy(&self) -> Option<&ProxySetting> {
+        self.proxy.as_ref()
+    }
+
     /// The client's connect timeout, when this crate built its `reqwest::Client`.
     pub(crate) fn connect_timeout(&self) -> Option<Duration> {
         self.connect_timeout

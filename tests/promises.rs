@@ -10,9 +10,7 @@ use std::time::{Duration, Instant};
 
 use cloudflare_account_dns::{Client, Error, RateLimit, RetryPolicy};
 use serde_json::json;
-use support::{ACCOUNT, Reply, TestServer, body, failure, with_header};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use support::{ACCOUNT, Recorder, Reply, TestServer, body, failure, with_header};
 
 const TOKEN: &str = "promise-token-Sn3lZJTBX6kkg7OdcBUAxOO9";
 const EMAIL: &str = "operator@example.com";
@@ -84,74 +82,6 @@ fn assert_none_of(secrets: &[&str], text: &str) {
                 "{part:?} leaked in: {text}"
             );
         }
-    }
-}
-
-// ------------------------------------------------------------ a listener that records bytes
-
-/// A TCP listener on 127.0.0.1 that records every byte it receives, on every connection,
-/// and answers each request head with `answer`, then closes.
-struct Recorder {
-    addr: std::net::SocketAddr,
-    bytes: Arc<Mutex<Vec<u8>>>,
-    connections: Arc<Mutex<usize>>,
-}
-
-impl Recorder {
-    async fn start(answer: &'static [u8]) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let bytes = Arc::new(Mutex::new(Vec::new()));
-        let connections = Arc::new(Mutex::new(0));
-        let (all, count) = (bytes.clone(), connections.clone());
-        tokio::spawn(async move {
-            while let Ok((mut stream, _)) = listener.accept().await {
-                *count.lock().unwrap() += 1;
-                let all = all.clone();
-                tokio::spawn(async move {
-                    let mut seen = Vec::new();
-                    let mut chunk = [0u8; 4096];
-                    loop {
-                        let read = tokio::time::timeout(
-                            Duration::from_millis(300),
-                            stream.read(&mut chunk),
-                        )
-                        .await;
-                        let Ok(Ok(n)) = read else { break };
-                        if n == 0 {
-                            break;
-                        }
-                        all.lock().unwrap().extend_from_slice(&chunk[..n]);
-                        seen.extend_from_slice(&chunk[..n]);
-                        if seen.windows(4).any(|w| w == b"\r\n\r\n") {
-                            if !answer.is_empty() {
-                                let _ = stream.write_all(answer).await;
-                                let _ = stream.shutdown().await;
-                                break;
-                            }
-                            // No answer: stay silent (a proxy that never opens the tunnel).
-                        }
-                    }
-                });
-            }
-        });
-        Self {
-            addr,
-            bytes,
-            connections,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes.lock().unwrap()).into_owned()
-    }
-
-    fn connections(&self) -> usize {
-        *self.connections.lock().unwrap()
     }
 }
 
