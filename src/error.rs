@@ -36,7 +36,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Everything that can go wrong when talking to Cloudflare through this crate.
 ///
 /// `Display` names the class of failure first and holds every cause, once; `source()` is
-/// always `None` (see the [module documentation](self)).
+/// always `None`, so printing the chain (`anyhow`'s `{:#}`) never repeats a cause. Text
+/// that came from a server is shown with control characters escaped, and any credential
+/// value it echoed is replaced by `[redacted]`.
 ///
 /// Ask it questions rather than matching where you can: [`Error::status`],
 /// [`Error::cf_ray`], [`Error::codes`], [`Error::is_rate_limited`],

@@ -106,13 +106,11 @@ impl Recorder {
                         }
                         all.lock().unwrap().extend_from_slice(&chunk[..n]);
                         seen.extend_from_slice(&chunk[..n]);
-                        if seen.windows(4).any(|w| w == b"\r\n\r\n") {
-                            if !answer.is_empty() {
-                                let _ = stream.write_all(answer).await;
-                                let _ = stream.shutdown().await;
-                                break;
-                            }
-                            // No answer: stay silent (a proxy that never opens the tunnel).
+                        // With no answer, stay silent (a proxy that never opens its tunnel).
+                        if !answer.is_empty() && seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                            let _ = stream.write_all(answer).await;
+                            let _ = stream.shutdown().await;
+                            break;
                         }
                     }
                 });
