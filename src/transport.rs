@@ -755,12 +755,10 @@ fn explain(error: &reqwest::Error, status: Option<StatusCode>) -> String {
         "could not connect"
     } else if error.is_timeout() {
         "no complete response in time"
-    } else if let Some(h) = hyper_error.filter(|h| h.is_parse() || h.is_parse_status()) {
-        if h.is_parse_too_large() {
-            "the server's answer is not valid HTTP (its header block is too large)"
-        } else {
-            "the server's answer is not valid HTTP"
-        }
+    } else if hyper_error.is_some_and(|h| h.is_parse() || h.is_parse_status()) {
+        // hyper's own words follow: "message head is too large", "invalid content-length
+        // parsed", "invalid HTTP version parsed"…
+        "the server's answer is not valid HTTP"
     } else if hyper_error.is_some_and(|h| h.is_incomplete_message()) {
         if status.is_some() {
             "the connection closed before the end of the response body"
