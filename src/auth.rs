@@ -105,6 +105,13 @@ impl Credentials {
             header.set_sensitive(true);
             Ok(header)
         }
+        let secrets = match &self.0 {
+            Scheme::ApiToken(token) => vec![token.expose_secret().trim().as_bytes().to_vec()],
+            Scheme::ApiKey { email, key } => vec![
+                email.trim().as_bytes().to_vec(),
+                key.expose_secret().trim().as_bytes().to_vec(),
+            ],
+        };
         let headers = match &self.0 {
             Scheme::ApiToken(token) => {
                 let token = sensitive("API token", token.expose_secret().trim())?;
@@ -123,7 +130,7 @@ impl Credentials {
                 ),
             ],
         };
-        Ok(AuthHeaders(headers))
+        Ok(AuthHeaders { headers, secrets })
     }
 }
 
@@ -138,18 +145,93 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// The authentication headers of a client, built once and marked sensitive.
+/// The authentication headers of a client, built once and marked sensitive, and the
+/// secret values that must never appear in anything the crate prints or returns.
 #[derive(Clone)]
-pub(crate) struct AuthHeaders(Vec<(HeaderName, HeaderValue)>);
+pub(crate) struct AuthHeaders {
+    headers: Vec<(HeaderName, HeaderValue)>,
+    /// The token, or the email and the key; and a proxy's password, if one was given.
+    secrets: Vec<Vec<u8>>,
+}
 
 impl AuthHeaders {
+    /// Also redacts this value (a proxy's password) from text the crate shows.
+    pub(crate) fn also_redact(&mut self, secret: &str) {
+        if !secret.is_empty() {
+            self.secrets.push(secret.as_bytes().to_vec());
+        }
+    }
+
+    /// The length of the longest secret, so that an excerpt cut at a bound can be redacted
+    /// before it is cut.
+    pub(crate) fn longest_secret(&self) -> usize {
+        self.secrets.iter().map(Vec::len).max().unwrap_or(0)
+    }
+
+    /// Text with every credential value replaced by `[redacted]`.
+    pub(crate) fn redact<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        crate::text::redact(text, &self.secrets)
+    }
+
+    /// Bytes with every credential value replaced by `[redacted]`.
+    pub(crate) fn redact_bytes<'a>(&self, bytes: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        crate::text::redact_bytes(bytes, &self.secrets)
+    }
+
+    /// Cloudflare errors or messages with every credential value redacted from every text
+    /// they hold (message, documentation URL, source pointer, `error_chain`, extra fields).
+    pub(crate) fn redact_messages(
+        &self,
+        mut messages: Vec<crate::types::ResponseMessage>,
+    ) -> Vec<crate::types::ResponseMessage> {
+        fn text(auth: &AuthHeaders, value: &mut String) {
+            if let std::borrow::Cow::Owned(redacted) = auth.redact(value) {
+                *value = redacted;
+            }
+        }
+        fn json(auth: &AuthHeaders, value: &mut serde_json::Value) {
+            match value {
+                serde_json::Value::String(s) => text(auth, s),
+                serde_json::Value::Array(items) => items.iter_mut().for_each(|v| json(auth, v)),
+                serde_json::Value::Object(map) => object(auth, map),
+                _ => {}
+            }
+        }
+        fn object(auth: &AuthHeaders, map: &mut serde_json::Map<String, serde_json::Value>) {
+            let redacted: serde_json::Map<String, serde_json::Value> = std::mem::take(map)
+                .into_iter()
+                .map(|(mut key, mut value)| {
+                    text(auth, &mut key);
+                    json(auth, &mut value);
+                    (key, value)
+                })
+                .collect();
+            *map = redacted;
+        }
+        fn walk(auth: &AuthHeaders, messages: &mut [crate::types::ResponseMessage]) {
+            for message in messages {
+                text(auth, &mut message.message);
+                if let Some(url) = &mut message.documentation_url {
+                    text(auth, url);
+                }
+                if let Some(pointer) = message.source.as_mut().and_then(|s| s.pointer.as_mut()) {
+                    text(auth, pointer);
+                }
+                walk(auth, &mut message.error_chain);
+                object(auth, &mut message.extra);
+            }
+        }
+        walk(self, &mut messages);
+        messages
+    }
+
     /// Puts this scheme's headers on a request and removes the other scheme's, so that
     /// exactly one scheme goes on the wire.
     pub(crate) fn apply(&self, headers: &mut HeaderMap) {
         for name in [&AUTHORIZATION, &X_AUTH_EMAIL, &X_AUTH_KEY] {
             headers.remove(name);
         }
-        for (name, value) in &self.0 {
+        for (name, value) in &self.headers {
             headers.insert(name.clone(), value.clone());
         }
     }
@@ -158,7 +240,11 @@ impl AuthHeaders {
 impl fmt::Debug for AuthHeaders {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
-            .entries(self.0.iter().map(|(name, _)| format!("{name}: [redacted]")))
+            .entries(
+                self.headers
+                    .iter()
+                    .map(|(name, _)| format!("{name}: [redacted]")),
+            )
             .finish()
     }
 }

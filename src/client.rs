@@ -10,7 +10,7 @@ use tokio::sync::Semaphore;
 
 use crate::auth::{AuthHeaders, Credentials};
 use crate::error::{Error, Result};
-use crate::http::HttpClients;
+use crate::http::{HttpClients, ProxySetting};
 use crate::rate_limit::RateLimit;
 use crate::retry::RetryPolicy;
 
@@ -145,7 +145,16 @@ pub struct ClientBuilder {
     max_concurrent_requests: Option<usize>,
     max_response_bytes: Option<usize>,
     allow_insecure_http: bool,
+    proxy: Option<String>,
+    no_proxy: Option<String>,
 }
+
+/// The environment variables [`ClientBuilder::from_env`] reads for a proxy, first found
+/// wins.
+const ENV_HTTPS_PROXY: [&str; 2] = ["HTTPS_PROXY", "https_proxy"];
+/// The environment variables [`ClientBuilder::from_env`] reads for hosts that bypass the
+/// proxy.
+const ENV_NO_PROXY: [&str; 2] = ["NO_PROXY", "no_proxy"];
 
 impl ClientBuilder {
     /// A builder configured from the environment.
@@ -155,16 +164,29 @@ impl ClientBuilder {
     /// | `CLOUDFLARE_API_TOKEN` | an API token; wins when set |
     /// | `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY` | an email with its global API key |
     /// | `CLOUDFLARE_BASE_URL` | another base URL, such as a local fake API |
+    /// | `HTTPS_PROXY` (or `https_proxy`) | an HTTPS proxy, as [`ClientBuilder::proxy`] |
+    /// | `NO_PROXY` (or `no_proxy`) | hosts that bypass it, as [`ClientBuilder::no_proxy`] |
+    ///
+    /// `HTTP_PROXY`, `http_proxy` and `ALL_PROXY` are never read: the only plain-`http://`
+    /// base URLs the client accepts are loopback ones (or ones allowed with
+    /// [`ClientBuilder::danger_allow_insecure_http`]), and a proxy for them would see the
+    /// credentials in clear text (`HTTP_PROXY` can also be set by a request header in CGI
+    /// programs). `ALL_PROXY` often names a SOCKS proxy, which this client does not support.
     pub fn from_env() -> Result<Self> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
     /// [`ClientBuilder::from_env`] over any lookup of variables.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
-        let base_url = lookup(ENV_BASE_URL).filter(|url| !url.trim().is_empty());
-        let credentials = Credentials::from_lookup(lookup)?;
+        let set = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let base_url = set(ENV_BASE_URL);
+        let proxy = ENV_HTTPS_PROXY.iter().find_map(|name| set(name));
+        let no_proxy = ENV_NO_PROXY.iter().find_map(|name| set(name));
+        let credentials = Credentials::from_lookup(&lookup)?;
         let mut builder = Self::default().credentials(credentials);
         builder.base_url = base_url;
+        builder.proxy = proxy;
+        builder.no_proxy = no_proxy;
         Ok(builder)
     }
 
@@ -199,9 +221,24 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (its own connect timeout, proxy and TLS settings apply;
-    /// [`ClientBuilder::connect_timeout`] does not, and a call that sets a connect timeout
-    /// is refused). Turn off redirects on it: the client treats any redirect as an invalid
-    /// response and never follows one with credentials.
+    /// [`ClientBuilder::connect_timeout`], [`ClientBuilder::proxy`] and
+    /// [`ClientBuilder::no_proxy`] do not, and a call that sets a connect timeout is
+    /// refused).
+    ///
+    /// The client cannot change how that `reqwest::Client` follows redirects or which
+    /// proxies it uses, so [`ClientBuilder::build`] refuses what would let a credential
+    /// reach another host or travel in clear text:
+    ///
+    /// - email + API key credentials: reqwest strips `Authorization` from a redirect to
+    ///   another host, but not `X-Auth-Email` and `X-Auth-Key`. Use an API token with your
+    ///   own client, or let this crate build its client.
+    /// - a plain `http://` base URL on a `reqwest::Client` that may use a proxy
+    ///   (`reqwest::Client::new()` reads `HTTP_PROXY`): build it with `.no_proxy()`.
+    ///
+    /// With an API token, a redirect the `reqwest::Client` follows carries no credential
+    /// (reqwest drops `Authorization` when the host, port or scheme changes), and its answer
+    /// is never used: the call fails with [`Error::InvalidResponse`]. Build your client with
+    /// `redirect(reqwest::redirect::Policy::none())` so that it is not even asked.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -261,6 +298,29 @@ impl ClientBuilder {
         self
     }
 
+    /// Send HTTPS requests through this proxy: `http://host:port` or `https://host:port`,
+    /// with `user:password@` if it asks for them (the password never appears in errors or
+    /// `Debug`). Requests tunnel through it with `CONNECT`, so the proxy sees the API's
+    /// host name but never a credential or a byte of the exchange.
+    ///
+    /// A loopback base URL (such as the fake API) and a plain `http://` base URL never go
+    /// through a proxy: a proxy would see an `http://` request's credentials in clear text.
+    /// Without this setting the client uses no proxy, unless it was made by
+    /// [`ClientBuilder::from_env`] and `HTTPS_PROXY` is set.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Hosts that bypass the proxy, as in `NO_PROXY`: comma-separated host names (each
+    /// also matching its subdomains), IP addresses or networks (`10.0.0.0/8`), or `*` for
+    /// every host (no proxy at all, whatever [`ClientBuilder::proxy`] or `HTTPS_PROXY`
+    /// says).
+    pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
+        self.no_proxy = Some(hosts.into());
+        self
+    }
+
     /// Allow a plain `http://` base URL on a host other than loopback. Credentials then
     /// cross the network in clear text; only for networks you trust.
     pub fn danger_allow_insecure_http(mut self, allow: bool) -> Self {
@@ -269,8 +329,9 @@ impl ClientBuilder {
     }
 
     /// Checks the configuration and builds the client. Fails, before anything is sent,
-    /// when there are no credentials, the base URL is unusable, a header is invalid, or a
-    /// timeout or deadline is zero.
+    /// when there are no credentials, the base URL or the proxy URL is unusable, a header
+    /// is invalid, a timeout or deadline is zero, or a supplied `reqwest::Client` could
+    /// carry the credentials where they must not go (see [`ClientBuilder::http_client`]).
     pub fn build(self) -> Result<Client> {
         let credentials = self.credentials.ok_or_else(|| {
             Error::Config(
@@ -280,11 +341,33 @@ impl ClientBuilder {
         })?;
         crate::transport::check_durations(self.connect_timeout, self.timeout, self.deadline)
             .map_err(|e| Error::Config(format!("{}: {}", e.field, e.rule)))?;
-        let auth = credentials.to_headers()?;
+        let mut auth = credentials.to_headers()?;
         let base_url = normalize_base_url(
             self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
             self.allow_insecure_http,
         )?;
+        let parsed = url::Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("base URL is not a URL: {e}")))?;
+        // A proxy only for HTTPS to a host that is not loopback, and not bypassed by `*`.
+        let bypass_all = self
+            .no_proxy
+            .as_deref()
+            .is_some_and(|list| list.split(',').any(|host| host.trim() == "*"));
+        let proxy = match &self.proxy {
+            Some(raw) if !bypass_all && parsed.scheme() == "https" && !is_loopback(&parsed) => {
+                let proxy = ProxySetting::parse(raw, self.no_proxy.clone())?;
+                for secret in proxy.secrets() {
+                    auth.also_redact(&secret);
+                }
+                Some(proxy)
+            }
+            Some(raw) => {
+                // Checked all the same, so that a typo does not wait for the day it matters.
+                ProxySetting::parse(raw, None)?;
+                None
+            }
+            None => None,
+        };
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         let user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
             Error::Config(format!(
@@ -292,8 +375,30 @@ impl ClientBuilder {
             ))
         })?;
         let http = match self.http {
+            Some(_) if credentials.scheme() == "api_key" => {
+                return Err(Error::Config(
+                    "a supplied reqwest::Client cannot be used with email + API key \
+                     credentials: if it follows a redirect, X-Auth-Email and X-Auth-Key go to \
+                     the other host (reqwest strips only Authorization); use an API token, or \
+                     let this crate build its client (proxy() sets a proxy)"
+                        .into(),
+                ));
+            }
+            Some(http)
+                if parsed.scheme() == "http" && HttpClients::supplied_may_use_a_proxy(&http) =>
+            {
+                return Err(Error::Config(
+                    "a supplied reqwest::Client that may use a proxy (reqwest::Client::new() \
+                     reads HTTP_PROXY) cannot be used with a plain http:// base URL: the proxy \
+                     would see the credentials in clear text; build it with .no_proxy()"
+                        .into(),
+                ));
+            }
             Some(http) => HttpClients::supplied(http),
-            None => HttpClients::build(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?,
+            None => HttpClients::build(
+                self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                proxy.clone(),
+            )?,
         };
         Ok(Client {
             shared: Arc::new(Shared {
@@ -330,6 +435,8 @@ impl fmt::Debug for ClientBuilder {
             .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
+            .field("proxy", &self.proxy.as_ref().map(|_| "[set]"))
+            .field("no_proxy", &self.no_proxy)
             .finish_non_exhaustive()
     }
 }
@@ -342,7 +449,10 @@ fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
         return Err(bad("must not have a query or a fragment"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("must not hold credentials"));
+        // Not `bad`: it would show the credentials.
+        return Err(Error::Config(
+            "the base URL must not hold credentials (user:password@)".into(),
+        ));
     }
     match url.scheme() {
         "https" => {}
@@ -400,6 +510,80 @@ mod tests {
     fn no_credentials_no_client() {
         let err = Client::builder().build().unwrap_err();
         assert!(matches!(err, Error::Config(_)), "{err}");
+    }
+
+    #[test]
+    fn a_proxy_is_used_only_for_https_to_a_host_that_is_not_loopback() {
+        let proxied = |base: &str, allow: bool, no_proxy: Option<&str>| {
+            let mut builder = Client::builder()
+                .api_token("t")
+                .base_url(base)
+                .danger_allow_insecure_http(allow)
+                .proxy("http://user:pw@proxy.corp:3128");
+            if let Some(list) = no_proxy {
+                builder = builder.no_proxy(list);
+            }
+            let client = builder.build().unwrap();
+            let proxy = client
+                .shared
+                .http
+                .proxy()
+                .map(|p| p.url.host_str().unwrap().to_string());
+            assert!(!format!("{client:?}").contains("pw"));
+            proxy
+        };
+        assert_eq!(
+            proxied(DEFAULT_BASE_URL, false, None).as_deref(),
+            Some("proxy.corp")
+        );
+        assert_eq!(
+            proxied("https://127.0.0.1:8443/client/v4", false, None),
+            None
+        );
+        assert_eq!(proxied("https://localhost/client/v4", false, None), None);
+        assert_eq!(
+            proxied("http://127.0.0.1:8787/client/v4", false, None),
+            None
+        );
+        assert_eq!(
+            proxied("http://api.internal.example/client/v4", true, None),
+            None
+        );
+        assert_eq!(
+            proxied(DEFAULT_BASE_URL, false, Some("example.com, *")),
+            None
+        );
+        assert!(proxied(DEFAULT_BASE_URL, false, Some("example.com")).is_some());
+    }
+
+    #[test]
+    fn the_environment_s_http_proxy_is_ignored_and_https_proxy_read() {
+        let builder = ClientBuilder::from_lookup(|name| match name {
+            "CLOUDFLARE_API_TOKEN" => Some("t".into()),
+            "HTTP_PROXY" | "http_proxy" | "ALL_PROXY" => Some("http://wrong.corp:1".into()),
+            "https_proxy" => Some("http://right.corp:3128".into()),
+            _ => None,
+        })
+        .unwrap();
+        let client = builder.build().unwrap();
+        let proxy = client.shared.http.proxy().unwrap();
+        assert_eq!(proxy.url.host_str(), Some("right.corp"));
+        let client = ClientBuilder::from_lookup(|name| match name {
+            "CLOUDFLARE_API_TOKEN" => Some("t".into()),
+            "HTTP_PROXY" => Some("http://wrong.corp:1".into()),
+            _ => None,
+        })
+        .unwrap()
+        .build()
+        .unwrap();
+        assert!(client.shared.http.proxy().is_none());
+    }
+
+    #[test]
+    fn a_base_url_with_credentials_is_refused_without_showing_them() {
+        let err = normalize_base_url("https://user:hunter2@api.example.com/client/v4", false)
+            .unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
     }
 
     #[test]

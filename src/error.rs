@@ -4,12 +4,19 @@
 //! refused argument; the HTTP status, every Cloudflare error and the `cf-ray` id for a
 //! refused request; the status and an excerpt of the body for a response that is not a
 //! Cloudflare envelope. Credentials never appear in any of them.
+//!
+//! One convention holds for every error: its `Display` tells the whole story, once, and
+//! [`std::error::Error::source`] is `None`. So `{}` is enough to act on, and printing the
+//! chain (`anyhow`'s `{:#}`) never repeats a cause. Text that came from a server (error
+//! messages, body excerpts, `cf-ray`) is shown with control characters escaped, and with
+//! any credential value it echoed replaced by `[redacted]`.
 
 use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use crate::text::escape;
 use crate::types::ResponseMessage;
 
 /// How many bytes of an unreadable response body an error keeps.
@@ -27,6 +34,11 @@ const AUTH_CODES: &[i64] = &[6003, 6102, 6103, 6111, 9106, 9109, 10000, 10001];
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong when talking to Cloudflare through this crate.
+///
+/// `Display` names the class of failure first and holds every cause, once; `source()` is
+/// always `None`, so printing the chain (`anyhow`'s `{:#}`) never repeats a cause. Text
+/// that came from a server is shown with control characters escaped, and any credential
+/// value it echoed is replaced by `[redacted]`.
 ///
 /// Ask it questions rather than matching where you can: [`Error::status`],
 /// [`Error::cf_ray`], [`Error::codes`], [`Error::is_rate_limited`],
@@ -252,7 +264,7 @@ impl fmt::Display for ApiError {
             self.status.as_u16()
         )?;
         if let Some(ray) = &self.cf_ray {
-            write!(f, ", cf-ray {ray}")?;
+            write!(f, ", cf-ray {}", escape(ray))?;
         }
         f.write_str(")")?;
         if self.errors.is_empty() {
@@ -260,12 +272,12 @@ impl fmt::Display for ApiError {
         }
         for (i, error) in self.errors.iter().enumerate() {
             f.write_str(if i == 0 { ": " } else { "; " })?;
-            write!(f, "{} {}", error.code, error.message)?;
+            write!(f, "{} {}", error.code, escape(&error.message))?;
             if let Some(pointer) = error.source.as_ref().and_then(|s| s.pointer.as_deref()) {
-                write!(f, " (at {pointer})")?;
+                write!(f, " (at {})", escape(pointer))?;
             }
             for inner in &error.error_chain {
-                write!(f, " [{} {}]", inner.code, inner.message)?;
+                write!(f, " [{} {}]", inner.code, escape(&inner.message))?;
             }
         }
         Ok(())
@@ -286,17 +298,23 @@ pub struct InvalidResponse {
     pub cf_ray: Option<String>,
     /// What was wrong with it.
     pub reason: String,
-    /// The start of the body (at most [`BODY_EXCERPT_LIMIT`] bytes, lossily decoded).
+    /// The start of the body (at most [`BODY_EXCERPT_LIMIT`] bytes, lossily decoded), with
+    /// any credential value it echoed replaced by `[redacted]`. As the server sent it
+    /// otherwise: `Display` escapes its control characters.
     pub body_excerpt: String,
     /// How long the server asked the client to wait, if it said.
     pub retry_after: Option<Duration>,
 }
 
 impl InvalidResponse {
-    pub(crate) fn excerpt(body: &[u8]) -> String {
-        let cut = body.len().min(BODY_EXCERPT_LIMIT);
-        let mut excerpt = String::from_utf8_lossy(&body[..cut]).into_owned();
-        if body.len() > cut {
+    /// The start of a body, redacted before it is cut, so that a credential across the cut
+    /// cannot leave half of itself.
+    pub(crate) fn excerpt(body: &[u8], auth: &crate::auth::AuthHeaders) -> String {
+        let window = &body[..body.len().min(BODY_EXCERPT_LIMIT + auth.longest_secret())];
+        let redacted = auth.redact_bytes(window);
+        let cut = redacted.len().min(BODY_EXCERPT_LIMIT);
+        let mut excerpt = String::from_utf8_lossy(&redacted[..cut]).into_owned();
+        if redacted.len() > cut || body.len() > window.len() {
             excerpt.push('…');
         }
         excerpt
@@ -312,9 +330,9 @@ impl fmt::Display for InvalidResponse {
             self.status.as_u16()
         )?;
         if let Some(ray) = &self.cf_ray {
-            write!(f, ", cf-ray {ray}")?;
+            write!(f, ", cf-ray {}", escape(ray))?;
         }
-        write!(f, "): {}", self.reason)?;
+        write!(f, "): {}", escape(&self.reason))?;
         if !self.body_excerpt.is_empty() {
             write!(f, "; body starts: {:?}", self.body_excerpt)?;
         }
@@ -334,13 +352,15 @@ pub struct TransportError {
     pub status: Option<StatusCode>,
     /// What happened, in words.
     pub reason: String,
-    /// The underlying reqwest error, when there is one.
+    /// The underlying reqwest error, when there is one. Its causes are already in
+    /// `reason` (and so in `Display`); it is kept for code that wants to inspect it, and
+    /// is not returned by [`std::error::Error::source`].
     pub source: Option<reqwest::Error>,
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed: {}", self.operation, self.reason)?;
+        write!(f, "{} failed: {}", self.operation, escape(&self.reason))?;
         if let Some(status) = self.status {
             write!(f, " (after HTTP {} headers)", status.as_u16())?;
         }
@@ -348,13 +368,8 @@ impl fmt::Display for TransportError {
     }
 }
 
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_ref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
-    }
-}
+/// No `source()`: `Display` already holds every cause.
+impl std::error::Error for TransportError {}
 
 /// A failure that leaves open whether the request was applied. See
 /// [`Error::OutcomeUnknown`].
@@ -365,7 +380,8 @@ pub struct OutcomeUnknown {
     pub operation: &'static str,
     /// How many attempts were made.
     pub attempts: u32,
-    /// The failure of the last attempt.
+    /// The failure of the last attempt. Its text is part of this error's `Display`; it is
+    /// not returned by [`std::error::Error::source`].
     pub cause: Error,
 }
 
@@ -383,8 +399,5 @@ impl fmt::Display for OutcomeUnknown {
     }
 }
 
-impl std::error::Error for OutcomeUnknown {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.cause)
-    }
-}
+/// No `source()`: `Display` already holds the cause.
+impl std::error::Error for OutcomeUnknown {}

@@ -19,26 +19,115 @@ pub(crate) struct HttpClients {
     default: reqwest::Client,
     /// The connect timeout `default` was built with; `None` when the caller supplied it.
     connect_timeout: Option<Duration>,
+    /// The proxy the clients this crate builds go through, if any.
+    proxy: Option<ProxySetting>,
     others: Mutex<Vec<(Duration, reqwest::Client)>>,
 }
 
+/// An HTTPS proxy, and the hosts that bypass it.
+#[derive(Clone, Debug)]
+pub(crate) struct ProxySetting {
+    /// The proxy's URL, checked: `http://` or `https://`, a host, nothing after it.
+    pub(crate) url: url::Url,
+    /// A `NO_PROXY`-style list of hosts that bypass the proxy.
+    pub(crate) no_proxy: Option<String>,
+}
+
+impl ProxySetting {
+    /// Checks a proxy URL. The error never shows its password.
+    pub(crate) fn parse(raw: &str, no_proxy: Option<String>) -> Result<Self> {
+        let shown = |url: &url::Url| {
+            let mut url = url.clone();
+            let _ = url.set_password(None);
+            url.to_string()
+        };
+        let url = url::Url::parse(raw.trim())
+            .map_err(|e| Error::Config(format!("the proxy URL is not a URL: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(Error::Config(format!(
+                "the proxy URL {} must be http://host:port or https://host:port (a SOCKS proxy \
+                 is not supported)",
+                shown(&url)
+            )));
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err(Error::Config(format!(
+                "the proxy URL {} must have nothing after host:port",
+                shown(&url)
+            )));
+        }
+        Ok(Self { url, no_proxy })
+    }
+
+    /// The proxy's password as written and decoded, to redact from what the crate shows.
+    pub(crate) fn secrets(&self) -> Vec<String> {
+        let Some(password) = self.url.password() else {
+            return Vec::new();
+        };
+        let decoded = percent_decode(password);
+        vec![password.to_string(), decoded]
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = text.get(i + 1..i + 3)
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 impl HttpClients {
-    /// Clients built by this crate, connecting within `connect_timeout` by default.
-    pub(crate) fn build(connect_timeout: Duration) -> Result<Self> {
-        Ok(Self::new(build(connect_timeout)?, Some(connect_timeout)))
+    /// Clients built by this crate, connecting within `connect_timeout` by default, through
+    /// `proxy` when there is one.
+    pub(crate) fn build(connect_timeout: Duration, proxy: Option<ProxySetting>) -> Result<Self> {
+        Ok(Self::new(
+            build(connect_timeout, proxy.as_ref())?,
+            Some(connect_timeout),
+            proxy,
+        ))
     }
 
     /// The caller's own client; its settings are not known, so calls cannot change them.
     pub(crate) fn supplied(client: reqwest::Client) -> Self {
-        Self::new(client, None)
+        Self::new(client, None, None)
     }
 
-    fn new(default: reqwest::Client, connect_timeout: Option<Duration>) -> Self {
+    fn new(
+        default: reqwest::Client,
+        connect_timeout: Option<Duration>,
+        proxy: Option<ProxySetting>,
+    ) -> Self {
         Self {
             default,
             connect_timeout,
+            proxy,
             others: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Whether a supplied `reqwest::Client` may send through a proxy. reqwest shows its
+    /// proxies in `Debug` only when it has some (`Client::new()` always has the
+    /// environment's); a client built with `.no_proxy()` has none. A unit test pins this.
+    pub(crate) fn supplied_may_use_a_proxy(client: &reqwest::Client) -> bool {
+        format!("{client:?}").contains("proxies")
+    }
+
+    /// The proxy this crate's clients go through, if any.
+    #[cfg(test)]
+    pub(crate) fn proxy(&self) -> Option<&ProxySetting> {
+        self.proxy.as_ref()
     }
 
     /// The client's connect timeout, when this crate built its `reqwest::Client`.
@@ -65,7 +154,7 @@ impl HttpClients {
         if let Some((_, client)) = others.iter().find(|(t, _)| *t == wanted) {
             return Ok(client.clone());
         }
-        let client = build(wanted)?;
+        let client = build(wanted, self.proxy.as_ref())?;
         if others.len() == KEPT {
             others.remove(0);
         }
@@ -74,13 +163,32 @@ impl HttpClients {
     }
 }
 
-/// A `reqwest::Client` as this crate configures it.
-fn build(connect_timeout: Duration) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+/// A `reqwest::Client` as this crate configures it: no redirects, and no proxy but the one
+/// given (for HTTPS only, through `CONNECT`).
+fn build(connect_timeout: Duration, proxy: Option<&ProxySetting>) -> Result<reqwest::Client> {
+    let builder = reqwest::Client::builder()
         .connect_timeout(connect_timeout)
         // Cloudflare's API does not redirect; a redirect would carry the X-Auth-Key header
         // to another host, which reqwest does not strip.
         .redirect(reqwest::redirect::Policy::none())
+        // reqwest reads HTTP_PROXY, HTTPS_PROXY and ALL_PROXY by default; this crate decides
+        // which proxy, if any, a request goes through.
+        .no_proxy();
+    let builder = match proxy {
+        Some(proxy) => {
+            // `https` only: an http:// destination never goes through a proxy, which would
+            // see its credentials in clear text.
+            let mut https = reqwest::Proxy::https(proxy.url.as_str()).map_err(|_| {
+                Error::Config("the proxy URL cannot be used by the HTTP client".into())
+            })?;
+            if let Some(list) = &proxy.no_proxy {
+                https = https.no_proxy(reqwest::NoProxy::from_string(list));
+            }
+            builder.proxy(https)
+        }
+        None => builder,
+    };
+    builder
         .build()
         .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
 }
@@ -95,7 +203,7 @@ mod tests {
 
     #[test]
     fn the_clients_own_timeout_needs_no_other_client() {
-        let clients = HttpClients::build(ms(100)).unwrap();
+        let clients = HttpClients::build(ms(100), None).unwrap();
         clients.for_call(None).unwrap();
         clients.for_call(Some(ms(100))).unwrap();
         assert!(clients.others.lock().unwrap().is_empty());
@@ -103,7 +211,7 @@ mod tests {
 
     #[test]
     fn other_timeouts_are_kept_and_reused_up_to_a_bound() {
-        let clients = HttpClients::build(ms(100)).unwrap();
+        let clients = HttpClients::build(ms(100), None).unwrap();
         clients.for_call(Some(ms(200))).unwrap();
         clients.for_call(Some(ms(200))).unwrap();
         assert_eq!(clients.others.lock().unwrap().len(), 1);
@@ -113,6 +221,35 @@ mod tests {
         let others = clients.others.lock().unwrap();
         assert_eq!(others.len(), KEPT);
         assert_eq!(others.last().unwrap().0, ms(1019), "the newest is kept");
+    }
+
+    #[test]
+    fn a_supplied_client_s_proxies_are_seen() {
+        assert!(HttpClients::supplied_may_use_a_proxy(
+            &reqwest::Client::new()
+        ));
+        let proxied = reqwest::Client::builder()
+            .no_proxy()
+            .proxy(reqwest::Proxy::http("http://127.0.0.1:3128").unwrap())
+            .build()
+            .unwrap();
+        assert!(HttpClients::supplied_may_use_a_proxy(&proxied));
+        let direct = reqwest::Client::builder().no_proxy().build().unwrap();
+        assert!(!HttpClients::supplied_may_use_a_proxy(&direct));
+    }
+
+    #[test]
+    fn a_proxy_url_is_checked_without_showing_its_password() {
+        let proxy = ProxySetting::parse("http://user:s3cr%2Ft@proxy.corp:3128", None).unwrap();
+        assert_eq!(proxy.secrets(), ["s3cr%2Ft", "s3cr/t"]);
+        for bad in [
+            "socks5://user:hunter2@proxy.corp:1080",
+            "http://user:hunter2@proxy.corp:3128/path",
+            "not a url hunter2",
+        ] {
+            let err = ProxySetting::parse(bad, None).unwrap_err().to_string();
+            assert!(!err.contains("hunter2"), "{err}");
+        }
     }
 
     #[test]

@@ -42,7 +42,9 @@
 //! `"success": false` on a 2xx, become [`Error::Api`] with the HTTP status, every
 //! Cloudflare error and the `cf-ray` id; a body that is not an envelope (an HTML 502, an
 //! empty or truncated body) becomes [`Error::InvalidResponse`] with the status and an
-//! excerpt. Credentials never appear in `Debug` output, errors or logs.
+//! excerpt. Credentials never appear in `Debug` output, errors or logs, even when a server
+//! echoes them (they are redacted); server text is shown with control characters escaped;
+//! and each error's `Display` holds every cause once (`source()` is `None`).
 //!
 //! ```
 //! # async fn run() {
@@ -73,7 +75,11 @@
 //! was sent, and its error is then [`Error::OutcomeUnknown`]. `Retry-After` is honoured. A
 //! [`RateLimit`] shared by every clone of a client keeps a batch job under Cloudflare's
 //! limit, and at most [`DEFAULT_MAX_CONCURRENT_REQUESTS`] requests are in flight unless told
-//! otherwise. Each call is a `tracing` span and each attempt an event in it.
+//! otherwise; a request is counted against the rate limit when it really starts. Nothing a
+//! server sends and no setting can panic or hang a call: all time arithmetic saturates or is
+//! bounded. HTTPS can go through a proxy ([`ClientBuilder::proxy`], or `HTTPS_PROXY` with
+//! [`Client::from_env`]) as a `CONNECT` tunnel; loopback and plain-`http://` base URLs never
+//! do. Each call is a `tracing` span and each attempt an event in it.
 //!
 //! # Generated code
 //!
@@ -150,6 +156,7 @@ mod request;
 mod response;
 mod retry;
 mod schema;
+mod text;
 mod transport;
 pub mod types;
 mod use_custom_nameservers;

@@ -15,6 +15,11 @@ use tokio::time::Instant;
 /// counts, retries included. The limit is a sliding window: a request may start once fewer
 /// than `requests` requests started in the `window` before it.
 ///
+/// A request is counted at the moment it starts: after it got one of the client's
+/// in-flight slots ([`ClientBuilder::max_concurrent_requests`](crate::ClientBuilder::max_concurrent_requests)),
+/// right before its bytes go out. Requests queued behind a slow one therefore never go
+/// out in a burst once it finishes, and a call dropped while it waits is not counted.
+///
 /// ```
 /// use std::time::Duration;
 /// use cloudflare_account_dns::{Client, RateLimit};
@@ -34,9 +39,15 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    /// At most `requests` requests (at least 1) in any `window`.
+    /// The longest window: one day. A longer one counts as one day, so that no setting
+    /// makes a call wait for ever (a deadline cuts any wait shorter).
+    pub const MAX_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
+    /// At most `requests` requests (at least 1) in any `window` (at most
+    /// [`RateLimit::MAX_WINDOW`]).
     pub fn new(requests: u32, window: Duration) -> Self {
         let requests = requests.max(1) as usize;
+        let window = window.min(Self::MAX_WINDOW);
         Self {
             requests,
             window,
@@ -76,7 +87,9 @@ impl RateLimit {
                     return;
                 }
                 match started.front() {
-                    Some(&oldest) => (oldest + self.window).saturating_duration_since(now),
+                    Some(&oldest) => oldest
+                        .checked_add(self.window)
+                        .map_or(self.window, |free| free.saturating_duration_since(now)),
                     None => Duration::ZERO,
                 }
             };
@@ -115,6 +128,16 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::from_secs(10));
         limit.acquire().await;
         assert_eq!(start.elapsed(), Duration::from_secs(14));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_endless_window_is_a_day_and_never_panics() {
+        let limit = RateLimit::new(1, Duration::MAX);
+        assert_eq!(limit.window(), RateLimit::MAX_WINDOW);
+        let start = Instant::now();
+        limit.acquire().await;
+        limit.acquire().await;
+        assert_eq!(start.elapsed(), RateLimit::MAX_WINDOW);
     }
 
     #[tokio::test(start_paused = true)]

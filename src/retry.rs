@@ -26,6 +26,10 @@ use std::time::Duration;
 /// longer than the policy's ceiling is not slept through: the error comes back at once,
 /// carrying the wait ([`Error::retry_after`](crate::Error::retry_after)).
 ///
+/// No setting can make a call sleep for ever: the ceiling itself is at most
+/// [`RetryPolicy::MAX_DELAY_CEILING`] (one hour), whatever `max_delay` says, and a
+/// `base_delay` that doubles past it stops there.
+///
 /// The default retries twice, after about 0.5 s and 1 s (exponential backoff from
 /// `base_delay`, capped at `max_delay`, with jitter).
 ///
@@ -67,6 +71,16 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// The longest the client ever waits between two attempts, whatever
+    /// [`RetryPolicy::max_delay`] says: one hour. A server asking for longer gets its error
+    /// back at once, with the wait in [`Error::retry_after`](crate::Error::retry_after).
+    pub const MAX_DELAY_CEILING: Duration = Duration::from_secs(3600);
+
+    /// The ceiling that applies: `max_delay`, but never above [`Self::MAX_DELAY_CEILING`].
+    fn ceiling(&self) -> Duration {
+        self.max_delay.min(Self::MAX_DELAY_CEILING)
+    }
+
     /// Never retry.
     pub fn none() -> Self {
         Self {
@@ -87,7 +101,8 @@ impl RetryPolicy {
         self
     }
 
-    /// Sets the longest wait between attempts.
+    /// Sets the longest wait between attempts (at most [`RetryPolicy::MAX_DELAY_CEILING`]
+    /// applies, whatever the value).
     pub fn max_delay(mut self, delay: Duration) -> Self {
         self.max_delay = delay;
         self
@@ -102,7 +117,7 @@ impl RetryPolicy {
     /// The backoff before retry number `retry` (0 for the first), before jitter.
     fn backoff(&self, retry: u32) -> Duration {
         let factor = 2u32.saturating_pow(retry.min(31));
-        self.base_delay.saturating_mul(factor).min(self.max_delay)
+        self.base_delay.saturating_mul(factor).min(self.ceiling())
     }
 }
 
@@ -192,12 +207,18 @@ pub(crate) fn decide(
         return stop;
     }
     match server_wait {
-        Some(wait) if wait > policy.max_delay => stop,
+        Some(wait) if wait > policy.ceiling() => stop,
         Some(wait) => Decision::Retry(wait),
         None => {
             let backoff = policy.backoff(retry);
+            // The backoff is at most an hour and the factor at most 1: no overflow.
+            let factor = if random.is_finite() {
+                0.5 + random.clamp(0.0, 1.0) / 2.0
+            } else {
+                1.0
+            };
             let delay = if policy.jitter {
-                backoff.mul_f64(0.5 + random.clamp(0.0, 1.0) / 2.0)
+                backoff.mul_f64(factor)
             } else {
                 backoff
             };
@@ -336,6 +357,40 @@ mod tests {
             assert!(
                 delay >= Duration::from_millis(500) && delay <= Duration::from_millis(1000),
                 "{delay:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_setting_or_server_wait_overflows_or_exceeds_the_ceiling() {
+        let extreme = RetryPolicy::default()
+            .max_retries(u32::MAX)
+            .base_delay(Duration::MAX)
+            .max_delay(Duration::MAX);
+        for retry in [0, 1, 31, 32, 1000, u32::MAX - 1] {
+            for random in [0.0, 0.5, 1.0, f64::NAN, f64::INFINITY, -1.0] {
+                let Decision::Retry(delay) = decide(
+                    Repeat::Safe,
+                    Attempt::NotSent,
+                    retry,
+                    &extreme,
+                    false,
+                    random,
+                ) else {
+                    panic!("a retry");
+                };
+                assert!(delay <= RetryPolicy::MAX_DELAY_CEILING, "{delay:?}");
+            }
+        }
+        for wait in [Duration::from_secs(3601), Duration::MAX] {
+            let asked = Attempt::Response {
+                status: 429,
+                retry_after: Some(wait),
+            };
+            assert_eq!(
+                decide(Repeat::Safe, asked, 0, &extreme, false, 0.0),
+                Decision::Stop,
+                "a wait of {wait:?} is not slept through"
             );
         }
     }

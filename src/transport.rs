@@ -7,6 +7,8 @@
 //! [`CallContext`], so that every failure can be reported with those facts.
 
 use std::fmt;
+use std::sync::atomic::AtomicU8;
+use std::sync::atomic::Ordering::{AcqRel, Acquire};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -158,25 +160,21 @@ impl CallContext {
             .take()
     }
 
-    fn transport_error(&self, error: reqwest::Error, status: Option<StatusCode>) -> Error {
+    fn transport_error(
+        &self,
+        error: reqwest::Error,
+        status: Option<StatusCode>,
+        not_sent: bool,
+    ) -> Error {
         let timed_out = error.is_timeout();
-        let reason = if error.is_connect() {
-            "could not connect"
-        } else if timed_out {
-            "no complete response in time"
-        } else if status.is_some() {
-            "the connection failed while reading the response body"
-        } else {
-            "the connection failed"
-        };
-        let reason = match std::error::Error::source(&error) {
-            Some(cause) => format!("{reason}: {cause}"),
-            None => reason.to_string(),
-        };
+        let mut reason = explain(&error, status);
+        if not_sent {
+            reason.push_str("; nothing was sent");
+        }
         let details = Box::new(TransportError {
             operation: self.operation,
             status,
-            reason,
+            reason: self.shared.auth.redact(&reason).into_owned(),
             source: Some(error),
         });
         if timed_out {
@@ -187,6 +185,7 @@ impl CallContext {
     }
 
     fn timeout(&self, reason: String) -> Error {
+        let reason = crate::text::escape(&reason).into_owned();
         Error::Timeout(Box::new(TransportError {
             operation: self.operation,
             status: None,
@@ -200,8 +199,8 @@ impl CallContext {
             operation: self.operation,
             status: seen.status,
             cf_ray: seen.cf_ray.clone(),
-            reason: reason.into(),
-            body_excerpt: InvalidResponse::excerpt(&seen.body),
+            reason: self.shared.auth.redact(&reason.into()).into_owned(),
+            body_excerpt: InvalidResponse::excerpt(&seen.body, &self.shared.auth),
             retry_after: seen.retry_after,
         }))
     }
@@ -215,8 +214,8 @@ impl CallContext {
         Error::Api(Box::new(ApiError {
             operation: self.operation,
             status: seen.status,
-            errors,
-            messages,
+            errors: self.shared.auth.redact_messages(errors),
+            messages: self.shared.auth.redact_messages(messages),
             cf_ray: seen.cf_ray.clone(),
             retry_after: seen.retry_after,
         }))
@@ -249,34 +248,49 @@ impl CallContext {
         let policy = self.options.retry.as_ref().unwrap_or(&shared.retry);
         let per_attempt = self.options.timeout.unwrap_or(shared.timeout);
         let budget = self.options.deadline.or(shared.deadline);
-        let deadline = budget.map(|budget| Instant::now() + budget);
+        // A deadline too far away to represent is no deadline at all.
+        let deadline = budget.and_then(|budget| Instant::now().checked_add(budget));
+        let budget = budget.unwrap_or_default();
+        // The body, kept to send it again and to know when an attempt starts sending it.
+        let body = request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .map(Bytes::copy_from_slice);
         let mut request = request;
         let mut retries = 0u32;
         loop {
             let attempts = retries + 1;
             // The copy for a retry; every request this crate builds has a byte body.
             let mut copy = request.try_clone();
+            let mut sent = SendState::default();
+            if let Some(body) = &body {
+                sent = SendState::tracked();
+                *request.body_mut() = Some(reqwest::Body::wrap(TrackedBody {
+                    data: Some(body.clone()),
+                    state: sent.clone(),
+                }));
+            }
 
-            // Wait for the rate limiter and a free slot, within the deadline.
-            let turn = async {
-                if let Some(limit) = &shared.rate_limit {
-                    limit.acquire().await;
-                }
-                shared.slots.acquire().await.ok()
+            // A free in-flight slot first, then the rate limit: the request is counted at
+            // the moment it really starts, so queued requests never go out in a burst.
+            let Some(slot) = within(deadline, shared.slots.acquire()).await else {
+                let error = self.timeout(format!(
+                    "the deadline of {budget:?} passed while waiting for a free slot among the \
+                     client's requests in flight (max_concurrent_requests); nothing was sent"
+                ));
+                return self.stop(Exchange::Failed(error), attempts, false);
             };
-            let slot = match deadline {
-                Some(at) => match tokio::time::timeout_at(at, turn).await {
-                    Ok(slot) => slot,
-                    Err(_) => {
-                        let error = self.timeout(format!(
-                            "the deadline of {:?} passed while waiting for the rate limit",
-                            budget.unwrap_or_default()
-                        ));
-                        return self.stop(Exchange::Failed(error), attempts, false);
-                    }
-                },
-                None => turn.await,
-            };
+            if let Some(limit) = &shared.rate_limit
+                && within(deadline, limit.acquire()).await.is_none()
+            {
+                let error = self.timeout(format!(
+                    "the deadline of {budget:?} passed while waiting for the client-side rate \
+                     limit ({} requests per {:?}); nothing was sent",
+                    limit.requests(),
+                    limit.window()
+                ));
+                return self.stop(Exchange::Failed(error), attempts, false);
+            }
 
             let (limit, cut_by_deadline) = match deadline {
                 Some(at) => {
@@ -287,18 +301,31 @@ impl CallContext {
             };
             let started = Instant::now();
             let (exchange, attempt) =
-                match tokio::time::timeout(limit, self.exchange(http, request)).await {
+                match tokio::time::timeout(limit, self.exchange(http, request, &sent)).await {
                     Ok(done) => done,
                     Err(_) => {
-                        let reason = if cut_by_deadline {
-                            format!(
-                                "the deadline of {:?} passed before a complete response",
-                                budget.unwrap_or_default()
-                            )
+                        // Nothing sent yet, and now nothing ever will be: the body refuses
+                        // to start once the attempt is abandoned.
+                        let not_sent = sent.abandon();
+                        let when = if cut_by_deadline {
+                            format!("the deadline of {budget:?} passed")
                         } else {
-                            format!("no complete response within {limit:?}")
+                            format!("the timeout of {limit:?} passed")
                         };
-                        (Exchange::Failed(self.timeout(reason)), Attempt::Lost)
+                        if not_sent {
+                            let reason = format!(
+                                "could not connect: {when} before the request could be sent; \
+                                 nothing was sent"
+                            );
+                            (Exchange::Failed(self.timeout(reason)), Attempt::NotSent)
+                        } else {
+                            let reason = if cut_by_deadline {
+                                format!("{when} before a complete response")
+                            } else {
+                                format!("no complete response within {limit:?}")
+                            };
+                            (Exchange::Failed(self.timeout(reason)), Attempt::Lost)
+                        }
                     }
                 };
             drop(slot);
@@ -312,7 +339,9 @@ impl CallContext {
                 fastrand::f64(),
             );
             if let (Decision::Retry(delay), Some(at)) = (decision, deadline)
-                && Instant::now() + delay >= at
+                && Instant::now()
+                    .checked_add(delay)
+                    .is_none_or(|end| end >= at)
             {
                 // The wait would end past the deadline: the error comes back now.
                 copy = None;
@@ -323,7 +352,7 @@ impl CallContext {
                     (error.status().map_or(0, |s| s.as_u16()), error.cf_ray())
                 }
             };
-            let elapsed_ms = started.elapsed().as_millis() as u64;
+            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             match (decision, copy) {
                 (Decision::Retry(delay), Some(copy)) => {
                     tracing::info!(
@@ -331,7 +360,7 @@ impl CallContext {
                         status,
                         cf_ray = cf_ray.unwrap_or(""),
                         elapsed_ms,
-                        delay_ms = delay.as_millis() as u64,
+                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
                         outcome = describe(&exchange),
                         "attempt failed; retrying"
                     );
@@ -379,23 +408,30 @@ impl CallContext {
         response
     }
 
-    /// One attempt: sends the request and reads the body up to the bound.
+    /// One attempt: sends the request and reads the body up to the bound. `sent` tells
+    /// whether the request's bytes may have left when it fails.
     async fn exchange(
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
+        sent: &SendState,
     ) -> (Exchange, Attempt) {
+        let origin = request.url().origin();
         let response = match http.execute(request).await {
             Ok(response) => response,
             Err(error) => {
-                let attempt = if error.is_connect() {
-                    Attempt::NotSent
-                } else if error.is_builder() {
+                let attempt = if error.is_builder() {
                     Attempt::Final
+                } else if error.is_connect() || sent.abandon() {
+                    Attempt::NotSent
                 } else {
                     Attempt::Lost
                 };
-                return (Exchange::Failed(self.transport_error(error, None)), attempt);
+                let not_sent = attempt == Attempt::NotSent;
+                return (
+                    Exchange::Failed(self.transport_error(error, None, not_sent)),
+                    attempt,
+                );
             }
         };
         let status = response.status();
@@ -403,18 +439,39 @@ impl CallContext {
         let retry_after = retry_after(response.headers());
         // Keep the URL in the head, so that rebuilding the response does not parse one.
         let url = response.url().clone();
+        if url.origin() != origin {
+            // Only a reqwest::Client supplied by the caller follows redirects. The answer of
+            // another host is never used.
+            let seen = Seen {
+                status,
+                cf_ray,
+                retry_after,
+                body: Bytes::new(),
+            };
+            let error = self.invalid(
+                &seen,
+                format!(
+                    "the supplied reqwest::Client followed a redirect to {}, another host; \
+                     its answer is not used (build that client with redirect::Policy::none())",
+                    url.origin().ascii_serialization()
+                ),
+            );
+            return (Exchange::Failed(error), Attempt::Final);
+        }
         let (mut parts, body) = http::Response::from(response).into_parts();
         parts.extensions = http::Response::builder()
             .url(url)
             .body(())
             .map(|r| r.into_parts().0.extensions)
             .unwrap_or_default();
-        match read_bounded(body, &parts.headers, self.shared.max_response_bytes).await {
+        let limit = self.shared.max_response_bytes;
+        let keep = crate::error::BODY_EXCERPT_LIMIT + self.shared.auth.longest_secret();
+        let attempt = Attempt::Response {
+            status: status.as_u16(),
+            retry_after,
+        };
+        match read_bounded(body, &parts.headers, limit, keep).await {
             Ok(body) => {
-                let attempt = Attempt::Response {
-                    status: status.as_u16(),
-                    retry_after,
-                };
                 let seen = Seen {
                     status,
                     cf_ray,
@@ -430,15 +487,16 @@ impl CallContext {
                     retry_after,
                     body: read,
                 };
-                let limit = self.shared.max_response_bytes;
                 let error = self.invalid(
                     &seen,
                     format!("the body is larger than the limit of {limit} bytes"),
                 );
-                (Exchange::Failed(error), Attempt::Final)
+                // The status still says what happened to the request: a POST answered by a
+                // 5xx may have been applied, whatever the size of the page that says so.
+                (Exchange::Failed(error), attempt)
             }
             Err(BodyError::Transport(error)) => (
-                Exchange::Failed(self.transport_error(error, Some(status))),
+                Exchange::Failed(self.transport_error(error, Some(status), false)),
                 Attempt::Lost,
             ),
         }
@@ -491,7 +549,7 @@ impl CallContext {
                 match result {
                     Some(result) => Ok(ApiResponse {
                         result,
-                        messages,
+                        messages: self.shared.auth.redact_messages(messages),
                         status: seen.status,
                         cf_ray: seen.cf_ray,
                     }),
@@ -559,19 +617,27 @@ fn header_str(headers: &HeaderMap, name: HeaderName) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Reads `retry-after-ms` or `Retry-After` (seconds or an HTTP date).
+/// Reads `retry-after-ms` or `Retry-After` (seconds or an HTTP date). Any value is safe:
+/// a wait too long to represent (infinity included) saturates at `Duration::MAX`, which no
+/// retry sleeps through, and a negative, NaN or unreadable value counts as absent.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    if let Some(ms) = header_str(headers, RETRY_AFTER_MS)
+    if let Some(ms) = headers.get(RETRY_AFTER_MS).and_then(|v| v.to_str().ok())
         && let Ok(ms) = ms.trim().parse::<f64>()
-        && ms.is_finite()
         && ms >= 0.0
     {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        // `try_from_secs_f64` refuses what does not fit, infinity included: it saturates.
+        return Some(Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX));
     }
-    let value = header_str(headers, reqwest::header::RETRY_AFTER)?;
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Digits only: seconds, saturating when there are too many to fit.
+        return Some(Duration::from_secs(
+            value.parse::<u64>().unwrap_or(u64::MAX),
+        ));
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(
@@ -580,25 +646,166 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     )
 }
 
+/// Runs `future` until the deadline, if there is one; `None` when the deadline passed first.
+async fn within<F: std::future::Future>(deadline: Option<Instant>, future: F) -> Option<F::Output> {
+    match deadline {
+        Some(at) => tokio::time::timeout_at(at, future).await.ok(),
+        None => Some(future.await),
+    }
+}
+
+/// Whether an attempt's bytes may have left for the server.
+///
+/// A request with a body sends it through a [`TrackedBody`]. hyper writes the request head
+/// into its buffer and polls the body in the same step, before it flushes anything, so
+/// until the body is first polled no byte of the request has left. An attempt that fails
+/// or times out before that marks the state abandoned, and the body then refuses to start
+/// (hyper drops the buffered head with the connection). The two marks race through one
+/// compare-and-swap, so "nothing was sent" is exact.
+#[derive(Clone, Default)]
+struct SendState(Option<Arc<AtomicU8>>);
+
+const IDLE: u8 = 0;
+const STARTED: u8 = 1;
+const ABANDONED: u8 = 2;
+
+impl SendState {
+    /// A state for a request with a body.
+    fn tracked() -> Self {
+        Self(Some(Arc::new(AtomicU8::new(IDLE))))
+    }
+
+    /// The body is about to be written: false when the attempt was abandoned first.
+    fn start(&self) -> bool {
+        match &self.0 {
+            Some(state) => match state.compare_exchange(IDLE, STARTED, AcqRel, Acquire) {
+                Ok(_) => true,
+                Err(now) => now == STARTED,
+            },
+            None => true,
+        }
+    }
+
+    /// The attempt failed: true when nothing was sent, and now nothing ever will be. A
+    /// request without a body is not tracked, so it may always have been sent.
+    fn abandon(&self) -> bool {
+        self.0.as_ref().is_some_and(|state| {
+            state
+                .compare_exchange(IDLE, ABANDONED, AcqRel, Acquire)
+                .is_ok()
+        })
+    }
+}
+
+/// A request body that marks its [`SendState`] when hyper first asks for it.
+struct TrackedBody {
+    data: Option<Bytes>,
+    state: SendState,
+}
+
+impl http_body::Body for TrackedBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<std::result::Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let this = self.get_mut();
+        if this.data.is_some() && !this.state.start() {
+            return std::task::Poll::Ready(Some(Err(std::io::Error::other(
+                "the attempt was abandoned before its request was sent",
+            ))));
+        }
+        std::task::Poll::Ready(
+            this.data
+                .take()
+                .map(|data| Ok(http_body::Frame::data(data))),
+        )
+    }
+
+    fn is_end_stream(&self) -> bool {
+        // Never "empty" before the first poll, so that hyper always polls it (and the
+        // state is always marked) before it sends anything.
+        self.data.is_none()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.data.as_ref().map_or(0, |d| d.len() as u64))
+    }
+}
+
+/// Words for a failed exchange: the class of failure first, then the causes reqwest and
+/// hyper gave, each once, with control characters escaped.
+fn explain(error: &reqwest::Error, status: Option<StatusCode>) -> String {
+    use std::error::Error as _;
+    let mut hyper_error = None;
+    let mut causes: Vec<String> = Vec::new();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        if let Some(h) = cause.downcast_ref::<hyper::Error>() {
+            hyper_error = Some(h);
+        }
+        let text = cause.to_string();
+        // hyper-util's wrappers ("client error (SendRequest)") say nothing of the cause.
+        let wrapper = text.starts_with("client error (") && cause.source().is_some();
+        if !wrapper && !text.is_empty() && !causes.iter().any(|seen| seen.contains(&text)) {
+            causes.push(text);
+        }
+        next = cause.source();
+    }
+    let class = if error.is_connect() {
+        "could not connect"
+    } else if error.is_timeout() {
+        "no complete response in time"
+    } else if hyper_error.is_some_and(|h| h.is_parse() || h.is_parse_status()) {
+        // hyper's own words follow: "message head is too large", "invalid content-length
+        // parsed", "invalid HTTP version parsed"…
+        "the server's answer is not valid HTTP"
+    } else if hyper_error.is_some_and(|h| h.is_incomplete_message()) {
+        if status.is_some() {
+            "the connection closed before the end of the response body"
+        } else {
+            "the connection closed before a complete response"
+        }
+    } else if status.is_some() {
+        "the connection failed while reading the response body"
+    } else {
+        "the connection failed"
+    };
+    let mut reason = class.to_string();
+    for cause in causes {
+        reason.push_str(": ");
+        reason.push_str(&crate::text::escape(&cause));
+    }
+    reason
+}
+
 enum BodyError {
+    /// Over the limit; the first bytes, kept for an excerpt.
     TooLarge(Bytes),
     Transport(reqwest::Error),
 }
 
-/// Reads a body frame by frame, giving up once it passes `limit` bytes. A body that comes
-/// in one frame is kept as it is, without a copy.
+/// Reads a body frame by frame, giving up once it passes `limit` bytes, and keeps the first
+/// `keep` bytes of a body that does. A body that comes in one frame is kept as it is,
+/// without a copy; one of a declared length is read into a buffer of exactly that size;
+/// otherwise the buffer grows, never past the limit, so the memory a response takes stays
+/// near its size.
 async fn read_bounded(
     mut body: reqwest::Body,
     headers: &HeaderMap,
     limit: usize,
+    keep: usize,
 ) -> std::result::Result<Bytes, BodyError> {
     let declared = headers
         .get(reqwest::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+        .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
         return Err(BodyError::TooLarge(Bytes::new()));
     }
+    let declared = declared.map(|len| len as usize);
     let mut first: Option<Bytes> = None;
     let mut joined: Vec<u8> = Vec::new();
     while let Some(frame) = body.frame().await {
@@ -608,20 +815,52 @@ async fn read_bounded(
         let read = first.as_ref().map_or(joined.len(), Bytes::len);
         if read + chunk.len() > limit {
             let mut excerpt = first.map_or(joined, |b| b.to_vec());
-            excerpt.truncate(crate::error::BODY_EXCERPT_LIMIT);
+            excerpt.truncate(keep);
+            let more = keep.saturating_sub(excerpt.len()).min(chunk.len());
+            excerpt.extend_from_slice(&chunk[..more]);
             return Err(BodyError::TooLarge(Bytes::from(excerpt)));
         }
         match first.take() {
             None if joined.is_empty() => first = Some(chunk),
-            None => joined.extend_from_slice(&chunk),
+            None => {
+                grow(&mut joined, chunk.len(), declared, limit);
+                joined.extend_from_slice(&chunk);
+            }
             Some(head) => {
-                joined.reserve(head.len() + chunk.len());
+                grow(&mut joined, head.len() + chunk.len(), declared, limit);
                 joined.extend_from_slice(&head);
+                drop(head);
                 joined.extend_from_slice(&chunk);
             }
         }
     }
     Ok(first.unwrap_or_else(|| Bytes::from(joined)))
+}
+
+/// Makes room for `extra` more bytes: the declared length at once when there is one,
+/// otherwise doubling, but never past `limit`. The largest step (half the limit to the
+/// limit) holds at most 1.5 times the limit for a moment, and only if the allocator must
+/// copy to grow.
+fn grow(buffer: &mut Vec<u8>, extra: usize, declared: Option<usize>, limit: usize) {
+    let needed = buffer.len() + extra;
+    if needed <= buffer.capacity() {
+        return;
+    }
+    let target = match declared {
+        Some(len) if len >= needed => len,
+        _ => {
+            let doubled = needed.max(buffer.capacity().saturating_mul(2));
+            // Close to the limit, go to the limit: one more step just short of it would
+            // hold two near-limit buffers at once.
+            if doubled >= limit - limit / 4 {
+                limit
+            } else {
+                doubled
+            }
+        }
+    }
+    .max(needed);
+    buffer.reserve_exact(target - buffer.len());
 }
 
 /// A word for the tracing events about how an attempt ended.

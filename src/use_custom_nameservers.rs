@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use crate::NameserverType;
 use crate::client::Client;
-use crate::error::{Error, InvalidArgument, Result};
+use crate::error::{Error, InvalidArgument, Result, TransportError};
 use crate::transport::CallOptions;
 use crate::types;
 
@@ -106,15 +106,39 @@ impl UseCustomNameservers {
         self
     }
 
-    // The settings below apply to each request the call makes.
+    // The settings below apply to each request the call makes, except the deadline, which
+    // bounds the whole call: each request gets what is left of it.
     call_option_setters!();
 
-    /// The request that adds one nameserver.
-    fn add(&self, name: &str) -> crate::operations::AddCustomNameserver {
+    /// The request that adds one nameserver, with `options` for its call settings.
+    fn add(&self, name: &str, options: CallOptions) -> crate::operations::AddCustomNameserver {
         self.client
             .add_custom_nameserver(&self.account_id, name)
             .set_ns_set(self.ns_set)
-            .with_options(self.options.clone())
+            .with_options(options)
+    }
+
+    /// The options for the next request: the call's, with the deadline replaced by what is
+    /// left of the whole call's. Fails with a timeout once nothing is left.
+    fn options_within(&self, deadline: Option<tokio::time::Instant>) -> Result<CallOptions> {
+        let mut options = self.options.clone();
+        if let Some(at) = deadline {
+            let left = at.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                let budget = self.options.deadline.or(self.client.shared.deadline);
+                return Err(Error::Timeout(Box::new(TransportError {
+                    operation: "use_custom_nameservers",
+                    status: None,
+                    reason: format!(
+                        "the deadline of {:?} for the whole call passed before its next request",
+                        budget.unwrap_or_default()
+                    ),
+                    source: None,
+                })));
+            }
+            options.deadline = Some(left);
+        }
+        Ok(options)
     }
 
     /// Checks every argument before sending anything: each add request as it would be sent,
@@ -128,12 +152,14 @@ impl UseCustomNameservers {
         let mut seen = HashSet::new();
         let mut names = Vec::new();
         for (i, name) in self.ns_names.iter().enumerate() {
-            self.add(name).check().map_err(|error| match error {
-                Error::InvalidArgument(arg) if arg.field == "ns_name" => {
-                    InvalidArgument::new(format!("ns_names[{i}]"), arg.rule).into()
-                }
-                other => other,
-            })?;
+            self.add(name, self.options.clone())
+                .check()
+                .map_err(|error| match error {
+                    Error::InvalidArgument(arg) if arg.field == "ns_name" => {
+                        InvalidArgument::new(format!("ns_names[{i}]"), arg.rule).into()
+                    }
+                    other => other,
+                })?;
             if seen.insert(name.to_ascii_lowercase()) {
                 names.push(name.clone());
             }
@@ -141,13 +167,22 @@ impl UseCustomNameservers {
         Ok(names)
     }
 
-    /// Lists, adds what is missing, reads the settings and switches them if needed.
+    /// Lists, adds what is missing, reads the settings and switches them if needed. A
+    /// deadline (this call's, or the client's) bounds the whole call, every request and
+    /// wait included.
     pub async fn send(self) -> Result<CustomNameserversReport> {
         let names = self.check()?;
+        // One absolute deadline for the whole call; a deadline too far away to represent
+        // is none.
+        let deadline = self
+            .options
+            .deadline
+            .or(self.client.shared.deadline)
+            .and_then(|budget| tokio::time::Instant::now().checked_add(budget));
         let existing: HashSet<String> = self
             .client
             .list_custom_nameservers(&self.account_id)
-            .with_options(self.options.clone())
+            .with_options(self.options_within(deadline)?)
             .send()
             .await?
             .into_iter()
@@ -161,13 +196,17 @@ impl UseCustomNameservers {
                 already_present.push(name);
                 continue;
             }
-            added.push(self.add(&name).send().await?);
+            added.push(
+                self.add(&name, self.options_within(deadline)?)
+                    .send()
+                    .await?,
+            );
         }
 
         let settings = self
             .client
             .get_dns_settings(&self.account_id)
-            .with_options(self.options.clone())
+            .with_options(self.options_within(deadline)?)
             .send()
             .await?;
         let before = settings.zone_defaults.nameservers.type_.clone();
@@ -183,7 +222,7 @@ impl UseCustomNameservers {
             .client
             .update_dns_settings(&self.account_id)
             .zone_defaults_nameservers_type(NameserverType::CustomAccount)
-            .with_options(self.options.clone())
+            .with_options(self.options_within(deadline)?)
             .send()
             .await?;
         let after = settings.zone_defaults.nameservers.type_.clone();

@@ -110,6 +110,7 @@ pub fn reqwest_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(std::time::Duration::from_secs(5))
+        .no_proxy()
         .build()
         .unwrap()
 }

@@ -72,6 +72,70 @@ pub enum Reply {
     Reset(Vec<u8>),
 }
 
+/// A TCP listener on 127.0.0.1 that records every byte it receives, on every connection,
+/// and answers each request head with `answer`, then closes.
+pub struct Recorder {
+    addr: std::net::SocketAddr,
+    bytes: Arc<Mutex<Vec<u8>>>,
+    connections: Arc<Mutex<usize>>,
+}
+
+impl Recorder {
+    pub async fn start(answer: &'static [u8]) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let connections = Arc::new(Mutex::new(0));
+        let (all, count) = (bytes.clone(), connections.clone());
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                *count.lock().unwrap() += 1;
+                let all = all.clone();
+                tokio::spawn(async move {
+                    let mut seen = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    loop {
+                        let read = tokio::time::timeout(
+                            Duration::from_millis(300),
+                            stream.read(&mut chunk),
+                        )
+                        .await;
+                        let Ok(Ok(n)) = read else { break };
+                        if n == 0 {
+                            break;
+                        }
+                        all.lock().unwrap().extend_from_slice(&chunk[..n]);
+                        seen.extend_from_slice(&chunk[..n]);
+                        // With no answer, stay silent (a proxy that never opens its tunnel).
+                        if !answer.is_empty() && seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                            let _ = stream.write_all(answer).await;
+                            let _ = stream.shutdown().await;
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        Self {
+            addr,
+            bytes,
+            connections,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes.lock().unwrap()).into_owned()
+    }
+
+    pub fn connections(&self) -> usize {
+        *self.connections.lock().unwrap()
+    }
+}
+
 /// A JSON reply with a `cf-ray` header.
 pub fn json(status: u16, body: serde_json::Value) -> Reply {
     Reply::Http {
