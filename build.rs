@@ -464,11 +464,7 @@ impl Api {
             .with_interface(progenitor::InterfaceStyle::Builder)
             // Every call carries its own context: credentials, transport policy, and a slot
             // where the transport records what it saw (status, cf-ray, body).
-            .with_inner_type(
-                "crate::transport::CallContext"
-                    .parse()
-                    .expect("a Rust path"),
-            )
+            .with_inner_type("crate::core::hooks::Inner".parse().expect("a Rust path"))
             .with_hooks(progenitor::HooksMode::Expected)
             .with_derive("schemars::JsonSchema")
             .with_derive("PartialEq");
@@ -501,7 +497,7 @@ impl Api {
         for (name, schema) in self.string_enums() {
             let description = schema["description"].as_str().unwrap_or(name);
             let mut taken = BTreeSet::new();
-            writeln!(out, "crate::open_enum::open_enum! {{").unwrap();
+            writeln!(out, "crate::core::open_enum::open_enum! {{").unwrap();
             writeln!(out, "    {name}: {} {{", lit(&doc_text(description))).unwrap();
             for value in schema["enum"].as_array().expect("enum") {
                 let value = value.as_str().unwrap_or_else(|| {
@@ -527,7 +523,7 @@ impl Api {
         let names: Vec<&str> = public.iter().map(String::as_str).collect();
         writeln!(
             out,
-            "pub use crate::generated::types::{{{}}};",
+            "pub use crate::generated::progenitor::types::{{{}}};",
             names.join(", ")
         )
         .unwrap();
@@ -540,7 +536,7 @@ impl Api {
         writeln!(out, "pub mod builder {{").unwrap();
         writeln!(
             out,
-            "    pub use crate::generated::types::builder::{{{}}};",
+            "    pub use crate::generated::progenitor::types::builder::{{{}}};",
             structs.join(", ")
         )
         .unwrap();
@@ -1159,7 +1155,11 @@ impl Api {
         for op in &self.operations {
             self.generate_operation(op, &mut out, &mut client_methods);
         }
-        writeln!(out, "impl crate::client::Client {{\n{client_methods}}}").unwrap();
+        writeln!(
+            out,
+            "impl crate::core::client::Client {{\n{client_methods}}}"
+        )
+        .unwrap();
         // How each success envelope unwraps.
         let envelopes: BTreeSet<&str> = self
             .operations
@@ -1170,7 +1170,7 @@ impl Api {
             let (ty, expr) = self.envelope_result(envelope);
             writeln!(
                 out,
-                "impl crate::response::Envelope for crate::generated::types::{envelope} {{\n    type Result = {ty};\n    fn into_parts(self) -> crate::response::Parts<Self::Result> {{\n        (self.success, self.errors, self.messages, {expr})\n    }}\n}}"
+                "impl crate::core::response::Envelope for crate::generated::progenitor::types::{envelope} {{\n    type Result = {ty};\n    fn into_parts(self) -> crate::core::response::Parts<Self::Result> {{\n        (self.success, self.errors, self.messages, {expr})\n    }}\n}}"
             )
             .unwrap();
         }
@@ -1196,7 +1196,7 @@ impl Api {
         let optional = nullable || !required.contains(&"result");
         let (name, resolved) = resolve(&self.raw, result);
         if let Some(name) = name {
-            let ty = format!("crate::generated::types::{name}");
+            let ty = format!("crate::generated::progenitor::types::{name}");
             return (
                 ty,
                 if optional {
@@ -1211,7 +1211,7 @@ impl Api {
                 let item = resolved.get("items").and_then(ref_name).unwrap_or_else(|| {
                     panic!("{FRAGMENT}: {envelope}: result items must $ref a schema")
                 });
-                let ty = format!("Vec<crate::generated::types::{item}>");
+                let ty = format!("Vec<crate::generated::progenitor::types::{item}>");
                 (
                     ty,
                     if optional {
@@ -1230,12 +1230,12 @@ impl Api {
 
     fn generate_operation(&self, op: &Operation, out: &mut String, client_methods: &mut String) {
         let ty = pascal(&op.id);
-        let spec = format!("crate::schema::OP_{}", upper(&op.id));
+        let spec = format!("crate::request::schema::OP_{}", upper(&op.id));
         let (result, _) = self.envelope_result(&op.envelope);
         let result = if result == "()" {
             result
         } else {
-            result.replace("crate::generated::types::", "crate::types::")
+            result.replace("crate::generated::progenitor::types::", "crate::types::")
         };
 
         // The body's fields, and which of them the client method takes.
@@ -1373,7 +1373,7 @@ impl Api {
         );
         writeln!(
             out,
-            "#[derive(Clone, Debug)]\n#[must_use = \"a request does nothing until `.send().await`\"]\npub struct {ty} {{\n    client: crate::client::Client,\n{struct_fields}    options: crate::transport::CallOptions,\n}}\n\nimpl {ty} {{"
+            "#[derive(Clone, Debug)]\n#[must_use = \"a request does nothing until `.send().await`\"]\npub struct {ty} {{\n    client: crate::core::client::Client,\n{struct_fields}    options: crate::core::transport::CallOptions,\n}}\n\nimpl {ty} {{"
         )
         .unwrap();
         for field in &fields {
@@ -1549,7 +1549,7 @@ impl Api {
         let repeat = if op.idempotent { "Safe" } else { "Unsafe" };
         writeln!(
             out,
-            "    pub async fn send_with_details(self) -> crate::Result<crate::ApiResponse<{result}>> {{\n        self.check()?;\n        let generated = crate::transport::CallContext::client(&self.client, {spec}.id, crate::retry::Repeat::{repeat}, self.options)?;\n        let result = Box::pin({call}.send()).await;\n        generated.inner.finish(result)\n    }}\n}}\n"
+            "    pub async fn send_with_details(self) -> crate::Result<crate::ApiResponse<{result}>> {{\n        self.check()?;\n        let (generated, context) = crate::core::transport::CallContext::client(&self.client, {spec}.id, crate::core::retry::Repeat::{repeat}, self.options)?;\n        let result = Box::pin({call}.send()).await;\n        context.finish(result)\n    }}\n}}\n"
         )
         .unwrap();
     }

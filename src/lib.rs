@@ -134,49 +134,48 @@ macro_rules! call_option_setters {
 
         /// Replaces the per-call settings (for calls made on behalf of another).
         #[allow(dead_code)]
-        pub(crate) fn with_options(mut self, options: crate::transport::CallOptions) -> Self {
+        pub(crate) fn with_options(mut self, options: crate::core::transport::CallOptions) -> Self {
             self.options = options;
             self
         }
     };
 }
 
-mod auth;
-mod client;
-mod enums;
-mod error;
+// The layout is the architecture, each layer using only those below it:
+//
+// - `generated`: what build.rs derives from the OpenAPI fragment (progenitor's client and
+//   types, the open enums), included and never edited;
+// - `core`: the hand-written client core: auth, the client and its settings, transport,
+//   retries, rate limits, errors, responses;
+// - `request` and `operations`: the per-operation surface: the generated request builders,
+//   and the body and checks they share (from the fragment's schema table);
+// - `workflows`: calls made of several operations, with the rules a schema cannot say;
+// - `fake`: the embedded fake Cloudflare API (feature `fake`).
+mod core;
 #[cfg(feature = "fake")]
 pub mod fake;
 mod generated;
-mod http;
-mod open_enum;
 pub mod operations;
-mod rate_limit;
 mod request;
-mod response;
-mod retry;
-mod schema;
-mod text;
-mod transport;
-pub mod types;
-mod use_custom_nameservers;
+mod workflows;
 
-pub use auth::{Credentials, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
-pub use client::{
+pub use crate::core::auth::{Credentials, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
+pub use crate::core::client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT, ENV_BASE_URL,
 };
-pub use enums::*;
-pub use error::{
+pub use crate::core::error::{
     ApiError, BODY_EXCERPT_LIMIT, Error, InvalidArgument, InvalidResponse, OutcomeUnknown, Result,
     TransportError,
 };
+pub use crate::core::rate_limit::RateLimit;
+pub use crate::core::response::ApiResponse;
+pub use crate::core::retry::RetryPolicy;
+pub use generated::enums::*;
+pub use generated::types;
 pub use operations::*;
-pub use rate_limit::RateLimit;
-pub use response::ApiResponse;
-pub use retry::RetryPolicy;
-pub use use_custom_nameservers::{CustomNameserversReport, UseCustomNameservers};
+pub use workflows::use_custom_nameservers::{CustomNameserversReport, UseCustomNameservers};
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

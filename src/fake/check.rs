@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use crate::schema::{self, Operation, Side};
+use crate::request::schema::{self, Operation, Side};
 
 /// Code of the fake's validation errors: Cloudflare's "DNS Validation Error".
 pub const CODE_INVALID_BODY: i64 = 1004;
@@ -157,7 +157,7 @@ pub fn body(op: &Operation, body: &[u8]) -> Result<Value, Vec<Issue>> {
     schema::check(schema, &value, Side::Server, &mut Vec::new(), &mut problems);
     if problems.is_empty() {
         // Stored as a server would: `86400.0` for an integer field is 86400.
-        Ok(crate::response::whole_floats_as_integers(body)
+        Ok(crate::core::response::whole_floats_as_integers(body)
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or(value))
     } else {
@@ -175,7 +175,7 @@ pub fn body(op: &Operation, body: &[u8]) -> Result<Value, Vec<Issue>> {
 
 /// Whether a path parameter names something the fake could route to: what the schema says,
 /// and one path segment of letters, digits, `-`, `_` (and dots for a hostname).
-pub fn identifier(param: &crate::schema::Param, value: &str) -> bool {
+pub fn identifier(param: &crate::request::schema::Param, value: &str) -> bool {
     let mut problems = Vec::new();
     schema::check(
         param.schema,
@@ -196,7 +196,7 @@ pub fn identifier(param: &crate::schema::Param, value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{OP_ADD_CUSTOM_NAMESERVER, OP_UPDATE_DNS_SETTINGS};
+    use crate::request::schema::{OP_ADD_CUSTOM_NAMESERVER, OP_UPDATE_DNS_SETTINGS};
 
     fn pointers(result: Result<Value, Vec<Issue>>) -> Vec<String> {
         let mut got: Vec<String> = result

@@ -331,7 +331,7 @@ impl ReceivedRequest {
     fn new(
         parts: &http::request::Parts,
         body: &[u8],
-        operation: Option<&'static crate::schema::Operation>,
+        operation: Option<&'static crate::request::schema::Operation>,
     ) -> Self {
         let headers = parts
             .headers

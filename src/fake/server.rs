@@ -16,7 +16,7 @@ use super::ReceivedRequest;
 use super::check::{self, Accepted, Issue};
 use super::fault::{Fault, FaultKind};
 use super::state::State;
-use crate::schema::{OPERATIONS, Operation};
+use crate::request::schema::{OPERATIONS, Operation};
 
 /// The largest request body the fake reads.
 const MAX_REQUEST_BODY: usize = 1024 * 1024;

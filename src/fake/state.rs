@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::schema::{self, OP_ADD_CUSTOM_NAMESERVER, OP_GET_DNS_SETTINGS};
+use crate::request::schema::{self, OP_ADD_CUSTOM_NAMESERVER, OP_GET_DNS_SETTINGS};
 use crate::types::{CustomNameserver, DnsSettings};
 
 /// The primary nameserver a new account's SOA names, as Cloudflare assigns one: the

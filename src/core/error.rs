@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::text::escape;
+use crate::core::text::escape;
 use crate::types::ResponseMessage;
 
 /// How many bytes of an unreadable response body an error keeps.
@@ -304,21 +304,6 @@ pub struct InvalidResponse {
     pub body_excerpt: String,
     /// How long the server asked the client to wait, if it said.
     pub retry_after: Option<Duration>,
-}
-
-impl InvalidResponse {
-    /// The start of a body, redacted before it is cut, so that a credential across the cut
-    /// cannot leave half of itself.
-    pub(crate) fn excerpt(body: &[u8], auth: &crate::auth::AuthHeaders) -> String {
-        let window = &body[..body.len().min(BODY_EXCERPT_LIMIT + auth.longest_secret())];
-        let redacted = auth.redact_bytes(window);
-        let cut = redacted.len().min(BODY_EXCERPT_LIMIT);
-        let mut excerpt = String::from_utf8_lossy(&redacted[..cut]).into_owned();
-        if redacted.len() > cut || body.len() > window.len() {
-            excerpt.push('…');
-        }
-        excerpt
-    }
 }
 
 impl fmt::Display for InvalidResponse {

@@ -3,9 +3,9 @@
 use std::collections::HashSet;
 
 use crate::NameserverType;
-use crate::client::Client;
-use crate::error::{Error, InvalidArgument, Result, TransportError};
-use crate::transport::CallOptions;
+use crate::core::client::Client;
+use crate::core::error::{Error, InvalidArgument, Result, TransportError};
+use crate::core::transport::CallOptions;
 use crate::types;
 
 impl Client {

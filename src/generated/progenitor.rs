@@ -1,4 +1,4 @@
-//! The client that progenitor generates from `openapi/cloudflare-account-dns.json`.
+//! The client and types that progenitor generates from `openapi/cloudflare-account-dns.json`.
 //!
 //! Never edited by hand: change the fragment or the settings in `build.rs` instead. The
 //! insta snapshots in `tests/snapshots/` show every change to it in review.

@@ -1,10 +1,12 @@
 //! What every generated request builder shares: the JSON body it assembles, and the checks
-//! it runs before anything is sent.
+//! it runs before anything is sent, against the fragment's schema table ([`schema`]).
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, InvalidArgument, Result};
-use crate::schema::{self, Operation, Side};
+use crate::core::error::{Error, InvalidArgument, Result};
+pub(crate) mod schema;
+
+use self::schema::{Operation, Side};
 
 /// A request body as the builder's setters assemble it: exactly the fields that were set,
 /// an explicit `null` where one was asked for.

@@ -9,7 +9,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::error::{Error, InvalidArgument, Result};
+use crate::core::error::{Error, InvalidArgument, Result};
 
 /// How many connect timeouts other than the client's keep a `reqwest::Client`; past that,
 /// the oldest is dropped (its connections close once the calls using it are done).

@@ -8,11 +8,11 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use tokio::sync::Semaphore;
 
-use crate::auth::{AuthHeaders, Credentials};
-use crate::error::{Error, Result};
-use crate::http::{HttpClients, ProxySetting};
-use crate::rate_limit::RateLimit;
-use crate::retry::RetryPolicy;
+use crate::core::auth::{AuthHeaders, Credentials};
+use crate::core::error::{Error, InvalidArgument, Result};
+use crate::core::http::{HttpClients, ProxySetting};
+use crate::core::rate_limit::RateLimit;
+use crate::core::retry::RetryPolicy;
 
 /// Cloudflare's API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -339,7 +339,7 @@ impl ClientBuilder {
                     .into(),
             )
         })?;
-        crate::transport::check_durations(self.connect_timeout, self.timeout, self.deadline)
+        check_durations(self.connect_timeout, self.timeout, self.deadline)
             .map_err(|e| Error::Config(format!("{}: {}", e.field, e.rule)))?;
         let mut auth = credentials.to_headers()?;
         let base_url = normalize_base_url(
@@ -475,6 +475,24 @@ fn is_loopback(url: &url::Url) -> bool {
         Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
         None => false,
     }
+}
+
+/// Refuses a connect timeout, timeout or deadline set to zero.
+pub(crate) fn check_durations(
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    deadline: Option<Duration>,
+) -> std::result::Result<(), InvalidArgument> {
+    for (field, value) in [
+        ("connect_timeout", connect_timeout),
+        ("timeout", timeout),
+        ("deadline", deadline),
+    ] {
+        if value.is_some_and(|value| value.is_zero()) {
+            return Err(InvalidArgument::new(field, "must be greater than zero"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::fmt;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::{Error, Result};
+use crate::core::error::{BODY_EXCERPT_LIMIT, Error, Result};
 
 /// The environment variable holding an API token.
 pub const ENV_API_TOKEN: &str = "CLOUDFLARE_API_TOKEN";
@@ -170,12 +170,12 @@ impl AuthHeaders {
 
     /// Text with every credential value replaced by `[redacted]`.
     pub(crate) fn redact<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        crate::text::redact(text, &self.secrets)
+        crate::core::text::redact(text, &self.secrets)
     }
 
     /// Bytes with every credential value replaced by `[redacted]`.
     pub(crate) fn redact_bytes<'a>(&self, bytes: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
-        crate::text::redact_bytes(bytes, &self.secrets)
+        crate::core::text::redact_bytes(bytes, &self.secrets)
     }
 
     /// Cloudflare errors or messages with every credential value redacted from every text
@@ -234,6 +234,19 @@ impl AuthHeaders {
         for (name, value) in &self.headers {
             headers.insert(name.clone(), value.clone());
         }
+    }
+
+    /// The start of a body for an error (at most [`BODY_EXCERPT_LIMIT`] bytes), redacted
+    /// before it is cut, so that a credential across the cut cannot leave half of itself.
+    pub(crate) fn excerpt(&self, body: &[u8]) -> String {
+        let window = &body[..body.len().min(BODY_EXCERPT_LIMIT + self.longest_secret())];
+        let redacted = self.redact_bytes(window);
+        let cut = redacted.len().min(BODY_EXCERPT_LIMIT);
+        let mut excerpt = String::from_utf8_lossy(&redacted[..cut]).into_owned();
+        if redacted.len() > cut || body.len() > window.len() {
+            excerpt.push('…');
+        }
+        excerpt
     }
 }
 

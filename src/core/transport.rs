@@ -21,14 +21,15 @@ use reqwest::header::{HeaderMap, HeaderName, USER_AGENT};
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::client::{Client, Shared};
-use crate::error::{
-    ApiError, Error, InvalidArgument, InvalidResponse, OutcomeUnknown, Result, TransportError,
+use crate::core::client::{Client, Shared};
+use crate::core::error::{
+    ApiError, Error, InvalidResponse, OutcomeUnknown, Result, TransportError,
 };
-use crate::generated;
-use crate::generated::types::FailureEnvelope;
-use crate::response::{ApiResponse, Envelope};
-use crate::retry::{self, Attempt, Decision, Repeat, RetryPolicy};
+use crate::core::hooks::{Hooks, Inner, Sending};
+use crate::core::response::{ApiResponse, Envelope};
+use crate::core::retry::{self, Attempt, Decision, Repeat, RetryPolicy};
+use crate::generated::progenitor as generated;
+use crate::generated::progenitor::types::FailureEnvelope;
 
 /// The header progenitor puts on every request; Cloudflare's API has no use for it.
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
@@ -52,27 +53,9 @@ pub(crate) struct CallOptions {
 impl CallOptions {
     /// Refuses a zero timeout or deadline, which would fail every attempt.
     fn check(&self) -> Result<()> {
-        check_durations(self.connect_timeout, self.timeout, self.deadline)
+        crate::core::client::check_durations(self.connect_timeout, self.timeout, self.deadline)
             .map_err(Error::InvalidArgument)
     }
-}
-
-/// Refuses a connect timeout, timeout or deadline set to zero.
-pub(crate) fn check_durations(
-    connect_timeout: Option<Duration>,
-    timeout: Option<Duration>,
-    deadline: Option<Duration>,
-) -> std::result::Result<(), InvalidArgument> {
-    for (field, value) in [
-        ("connect_timeout", connect_timeout),
-        ("timeout", timeout),
-        ("deadline", deadline),
-    ] {
-        if value.is_some_and(|value| value.is_zero()) {
-            return Err(InvalidArgument::new(field, "must be greater than zero"));
-        }
-    }
-    Ok(())
 }
 
 /// What the transport recorded for the call: the last attempt's outcome, and whether
@@ -128,7 +111,7 @@ impl CallContext {
         operation: &'static str,
         repeat: Repeat,
         options: CallOptions,
-    ) -> Result<generated::Client> {
+    ) -> Result<(generated::Client, CallContext)> {
         options.check()?;
         let shared = client.shared.clone();
         let http = shared.http.for_call(options.connect_timeout)?;
@@ -139,11 +122,12 @@ impl CallContext {
             outcome: Arc::default(),
             shared: shared.clone(),
         };
-        Ok(generated::Client::new_with_client(
+        let generated = generated::Client::new_with_client(
             &shared.base_url,
             http,
-            context,
-        ))
+            Inner(Arc::new(context.clone())),
+        );
+        Ok((generated, context))
     }
 
     fn record(&self, recorded: Recorded) {
@@ -185,7 +169,7 @@ impl CallContext {
     }
 
     fn timeout(&self, reason: String) -> Error {
-        let reason = crate::text::escape(&reason).into_owned();
+        let reason = crate::core::text::escape(&reason).into_owned();
         Error::Timeout(Box::new(TransportError {
             operation: self.operation,
             status: None,
@@ -200,7 +184,7 @@ impl CallContext {
             status: seen.status,
             cf_ray: seen.cf_ray.clone(),
             reason: self.shared.auth.redact(&reason.into()).into_owned(),
-            body_excerpt: InvalidResponse::excerpt(&seen.body, &self.shared.auth),
+            body_excerpt: self.shared.auth.excerpt(&seen.body),
             retry_after: seen.retry_after,
         }))
     }
@@ -393,7 +377,7 @@ impl CallContext {
         let (outcome, response) = match exchange {
             Exchange::Complete(seen, parts) => {
                 // What the generated decoder reads: whole-number floats as integers.
-                let body = crate::response::whole_floats_as_integers(&seen.body)
+                let body = crate::core::response::whole_floats_as_integers(&seen.body)
                     .map_or_else(|| seen.body.clone(), Bytes::from);
                 let rebuilt = http::Response::from_parts(parts, body);
                 (Ok(seen), reqwest::Response::from(rebuilt))
@@ -465,7 +449,7 @@ impl CallContext {
             .map(|r| r.into_parts().0.extensions)
             .unwrap_or_default();
         let limit = self.shared.max_response_bytes;
-        let keep = crate::error::BODY_EXCERPT_LIMIT + self.shared.auth.longest_secret();
+        let keep = crate::core::error::BODY_EXCERPT_LIMIT + self.shared.auth.longest_secret();
         let attempt = Attempt::Response {
             status: status.as_u16(),
             retry_after,
@@ -514,9 +498,9 @@ impl CallContext {
                 Err(error) => error.to_string(),
                 Ok(_) => "no response was recorded".to_string(),
             };
-            return Err(Error::InvalidArgument(crate::error::InvalidArgument::new(
-                "request", reason,
-            )));
+            return Err(Error::InvalidArgument(
+                crate::core::error::InvalidArgument::new("request", reason),
+            ));
         };
         let outcome = match recorded.outcome {
             Ok(seen) => self.decode(&seen, result),
@@ -585,17 +569,28 @@ impl CallContext {
     }
 }
 
-impl ClientHooks<CallContext> for generated::Client {
+impl Hooks for CallContext {
+    fn prepare(&self, request: &mut reqwest::Request) {
+        let headers = request.headers_mut();
+        headers.remove(API_VERSION);
+        headers.insert(USER_AGENT, self.shared.user_agent.clone());
+        self.shared.auth.apply(headers);
+    }
+
+    fn send<'a>(&'a self, http: &'a reqwest::Client, request: reqwest::Request) -> Sending<'a> {
+        // Boxed: the attempt loop's state is large, and every future that awaits it
+        // inline would grow by that much and be copied as it is moved.
+        Box::pin(self.execute(http, request))
+    }
+}
+
+impl ClientHooks<Inner> for generated::Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> std::result::Result<(), progenitor_client::Error<E>> {
-        let context = self.inner();
-        let headers = request.headers_mut();
-        headers.remove(API_VERSION);
-        headers.insert(USER_AGENT, context.shared.user_agent.clone());
-        context.shared.auth.apply(headers);
+        self.inner().0.prepare(request);
         Ok(())
     }
 
@@ -604,9 +599,7 @@ impl ClientHooks<CallContext> for generated::Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        // Boxed: the attempt loop's state is large, and every future that awaits it
-        // inline would grow by that much and be copied as it is moved.
-        Ok(Box::pin(self.inner().execute(self.client(), request)).await)
+        Ok(self.inner().0.send(self.client(), request).await)
     }
 }
 
@@ -776,7 +769,7 @@ fn explain(error: &reqwest::Error, status: Option<StatusCode>) -> String {
     let mut reason = class.to_string();
     for cause in causes {
         reason.push_str(": ");
-        reason.push_str(&crate::text::escape(&cause));
+        reason.push_str(&crate::core::text::escape(&cause));
     }
     reason
 }

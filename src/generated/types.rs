@@ -8,4 +8,4 @@
 include!(concat!(env!("OUT_DIR"), "/public_types.rs"));
 
 /// The error of a type's checked conversion, such as a string longer than its schema allows.
-pub use crate::generated::types::error::ConversionError;
+pub use crate::generated::progenitor::types::error::ConversionError;
