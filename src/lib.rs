@@ -85,6 +85,9 @@
 //! changes.
 
 #![warn(missing_docs)]
+// On docs.rs (`--cfg docsrs`, see `[package.metadata.docs.rs]`), items that need a feature
+// say so.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// The per-call settings every request builder offers; each builder has an
 /// `options: CallOptions` field.
@@ -142,6 +145,7 @@ mod dns_settings;
 mod enums;
 mod error;
 #[cfg(feature = "fake")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
 mod generated;
 mod http;
