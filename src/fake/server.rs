@@ -1,6 +1,7 @@
 //! The fake's HTTP side: hyper on 127.0.0.1, routing, envelopes, recording, faults.
 
 use std::collections::VecDeque;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -20,6 +21,9 @@ use super::state::State;
 /// The largest request body the fake reads.
 const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
+/// Code of the fake's answer to a body that is not declared as JSON (the fake's own).
+const CODE_MEDIA_TYPE: i64 = 10415;
+
 /// What the server tasks and the handle share.
 pub(crate) struct Shared {
     pub(crate) accepted: Accepted,
@@ -27,6 +31,8 @@ pub(crate) struct Shared {
     pub(crate) requests: Mutex<Vec<ReceivedRequest>>,
     pub(crate) faults: Mutex<VecDeque<Fault>>,
     rays: AtomicU64,
+    /// Print one line per request to stderr.
+    log_requests: bool,
 }
 
 /// Locks a mutex, carrying on after a panic elsewhere (the data stays consistent: every
@@ -36,13 +42,14 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub(crate) fn new(accepted: Accepted) -> Self {
+    pub(crate) fn new(accepted: Accepted, log_requests: bool) -> Self {
         Self {
             accepted,
             state: Mutex::default(),
             requests: Mutex::default(),
             faults: Mutex::default(),
             rays: AtomicU64::new(0),
+            log_requests,
         }
     }
 
@@ -71,9 +78,9 @@ pub(crate) async fn serve(
     mut shutdown: watch::Receiver<()>,
 ) {
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(_) => continue,
             },
             _ = shutdown.changed() => return,
@@ -82,7 +89,7 @@ pub(crate) async fn serve(
         let mut shutdown = shutdown.clone();
         tokio::spawn(async move {
             let service =
-                hyper::service::service_fn(move |request| handle(shared.clone(), request));
+                hyper::service::service_fn(move |request| handle(shared.clone(), peer, request));
             let connection = hyper::server::conn::http1::Builder::new()
                 .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
             tokio::select! {
@@ -93,7 +100,29 @@ pub(crate) async fn serve(
     }
 }
 
+/// Answers one request; adds the `Allow` header to a 405 and logs the request when asked.
 async fn handle(
+    shared: Arc<Shared>,
+    peer: SocketAddr,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Dropped> {
+    let log = shared.log_requests.then(|| RequestLog::new(&request, peer));
+    let allow = allowed_methods(request.uri().path());
+    let mut answer = respond(shared, request).await;
+    if let (Ok(response), Some(allow)) = (&mut answer, allow)
+        && response.status() == StatusCode::METHOD_NOT_ALLOWED
+    {
+        response
+            .headers_mut()
+            .insert(http::header::ALLOW, HeaderValue::from_static(allow));
+    }
+    if let Some(log) = log {
+        eprintln!("{}", log.line(answer.as_ref().ok().map(Response::status)));
+    }
+    answer
+}
+
+async fn respond(
     shared: Arc<Shared>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
@@ -135,6 +164,15 @@ async fn handle(
         }
     }
 
+    if let Some(issue) = not_json(&parts.headers, &body) {
+        return Ok(json_response(
+            415,
+            failure(&[issue]),
+            &ray,
+            retry_after.as_deref(),
+        ));
+    }
+
     let (status, body) = route(
         &shared,
         &parts.method,
@@ -143,6 +181,146 @@ async fn handle(
         &body,
     );
     Ok(json_response(status, body, &ray, retry_after.as_deref()))
+}
+
+/// The methods the fake serves on a path, for the `Allow` header of a 405 (the paths
+/// `route` serves, with the same percent-decoding).
+fn allowed_methods(path: &str) -> Option<&'static str> {
+    let rest = path.strip_prefix("/client/v4/accounts/")?;
+    let segments: Vec<String> = rest
+        .trim_end_matches('/')
+        .split('/')
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect();
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    match segments.as_slice() {
+        [_, "custom_ns"] => Some("GET, POST"),
+        [_, "custom_ns", _] => Some("DELETE"),
+        [_, "dns_settings"] => Some("GET, PATCH"),
+        _ => None,
+    }
+}
+
+/// A non-empty body must be declared as JSON (`application/json`, or a `+json` type such
+/// as `application/merge-patch+json`); `Some(issue)` when it is not.
+fn not_json(headers: &http::HeaderMap, body: &[u8]) -> Option<Issue> {
+    if body.is_empty() {
+        return None;
+    }
+    let fix = "send it with Content-Type: application/json";
+    let message = match headers.get(http::header::CONTENT_TYPE) {
+        None => format!(
+            "The request body must be JSON, but the request has no Content-Type header; {fix}"
+        ),
+        Some(value) => {
+            let text = String::from_utf8_lossy(value.as_bytes());
+            let essence = text
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            if essence == "application/json"
+                || (essence.starts_with("application/") && essence.ends_with("+json"))
+            {
+                return None;
+            }
+            format!(
+                "The request body must be JSON, but its Content-Type is {}; {fix}",
+                printable(&text)
+            )
+        }
+    };
+    Some(Issue::new(CODE_MEDIA_TYPE, message))
+}
+
+/// Text a client sent, made safe to print: at most 100 characters, anything but printable
+/// ASCII as `?`.
+fn printable(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(100)
+        .map(|c| {
+            if c == ' ' || c.is_ascii_graphic() {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    if text.chars().nth(100).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// What the request log says about one request, taken before it is answered.
+struct RequestLog {
+    method: Method,
+    target: String,
+    credentials: &'static str,
+    peer: SocketAddr,
+    user_agent: Option<String>,
+}
+
+impl RequestLog {
+    fn new<B>(request: &Request<B>, peer: SocketAddr) -> Self {
+        let uri = request.uri();
+        let headers = request.headers();
+        Self {
+            method: request.method().clone(),
+            target: printable(uri.path_and_query().map_or(uri.path(), |pq| pq.as_str())),
+            credentials: credential_kind(headers),
+            peer,
+            user_agent: headers
+                .get(http::header::USER_AGENT)
+                .map(|v| printable(&String::from_utf8_lossy(v.as_bytes()))),
+        }
+    }
+
+    /// One line: `None` when the connection was dropped without an answer.
+    fn line(&self, status: Option<StatusCode>) -> String {
+        let outcome = match status {
+            Some(status) => match status.canonical_reason() {
+                Some(reason) => format!("{} {reason}", status.as_u16()),
+                None => status.as_u16().to_string(),
+            },
+            None => "no answer, the connection was dropped by an injected fault".to_string(),
+        };
+        let user_agent = match &self.user_agent {
+            Some(agent) => format!("user-agent \"{agent}\""),
+            None => "no user-agent".to_string(),
+        };
+        format!(
+            "fake-cloudflare: {} {} -> {outcome} (credentials: {}; from {}, {user_agent})",
+            self.method, self.target, self.credentials, self.peer
+        )
+    }
+}
+
+/// Which credentials a request carries, never their values.
+fn credential_kind(headers: &http::HeaderMap) -> &'static str {
+    let email = headers.contains_key("x-auth-email");
+    let key = headers.contains_key("x-auth-key");
+    if let Some(authorization) = headers.get(http::header::AUTHORIZATION) {
+        let scheme = authorization.as_bytes().split(|b| *b == b' ').next();
+        let bearer = scheme.is_some_and(|s| s.eq_ignore_ascii_case(b"bearer"));
+        return match (bearer, email || key) {
+            (true, false) => "token",
+            (true, true) => "token (email/key ignored)",
+            (false, _) => "Authorization without Bearer",
+        };
+    }
+    match (email, key) {
+        (true, true) => "email+key",
+        (true, false) => "email without key",
+        (false, true) => "key without email",
+        (false, false) => "none",
+    }
 }
 
 fn fault_issue(status: u16) -> Issue {
@@ -311,5 +489,126 @@ fn route(
         },
         (["dns_settings"], _) => not_allowed(),
         _ => no_route(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> http::HeaderMap {
+        pairs
+            .iter()
+            .map(|(name, value)| {
+                (
+                    http::HeaderName::from_static(name),
+                    HeaderValue::from_static(value),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn allowed_methods_follow_the_routes() {
+        let account = "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353";
+        for (path, allowed) in [
+            (format!("{account}/custom_ns"), Some("GET, POST")),
+            (format!("{account}/custom_ns/"), Some("GET, POST")),
+            (format!("{account}/custom%5Fns"), Some("GET, POST")),
+            (
+                format!("{account}/custom_ns/ns1.example.com"),
+                Some("DELETE"),
+            ),
+            (format!("{account}/dns_settings"), Some("GET, PATCH")),
+            (format!("{account}/zones"), None),
+            ("/client/v4/zones".to_string(), None),
+        ] {
+            assert_eq!(allowed_methods(&path), allowed, "{path}");
+        }
+    }
+
+    #[test]
+    fn only_json_bodies_pass() {
+        let body = b"{}";
+        for accepted in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON",
+            "application/merge-patch+json",
+        ] {
+            let map = headers(&[("content-type", accepted)]);
+            assert_eq!(not_json(&map, body), None, "{accepted}");
+        }
+        let refused = not_json(&headers(&[("content-type", "text/plain")]), body).unwrap();
+        assert_eq!(refused.code, CODE_MEDIA_TYPE);
+        assert_eq!(
+            refused.message,
+            "The request body must be JSON, but its Content-Type is text/plain; send it with \
+             Content-Type: application/json"
+        );
+        let missing = not_json(&headers(&[]), body).unwrap();
+        assert!(
+            missing.message.contains("no Content-Type header"),
+            "{missing:?}"
+        );
+        assert_eq!(
+            not_json(&headers(&[]), b""),
+            None,
+            "no body, nothing to declare"
+        );
+    }
+
+    #[test]
+    fn the_log_names_the_kind_of_credentials_never_their_values() {
+        let secret = "s3cret-value";
+        let request = Request::builder()
+            .method("PATCH")
+            .uri("/client/v4/accounts/abc/dns_settings?x=1")
+            .header("authorization", format!("bearer {secret}"))
+            .header(
+                "user-agent",
+                HeaderValue::from_bytes(b"curl/8.5.0\xff").unwrap(),
+            )
+            .body(())
+            .unwrap();
+        let log = RequestLog::new(&request, "127.0.0.1:40112".parse().unwrap());
+        let line = log.line(Some(StatusCode::OK));
+        assert_eq!(
+            line,
+            "fake-cloudflare: PATCH /client/v4/accounts/abc/dns_settings?x=1 -> 200 OK \
+             (credentials: token; from 127.0.0.1:40112, user-agent \"curl/8.5.0?\")"
+        );
+        assert!(!line.contains(secret));
+        assert_eq!(
+            log.line(None),
+            "fake-cloudflare: PATCH /client/v4/accounts/abc/dns_settings?x=1 -> no answer, the \
+             connection was dropped by an injected fault (credentials: token; from \
+             127.0.0.1:40112, user-agent \"curl/8.5.0?\")"
+        );
+        for (pairs, kind) in [
+            (
+                vec![("x-auth-email", "a@b.c"), ("x-auth-key", "k")],
+                "email+key",
+            ),
+            (vec![("x-auth-email", "a@b.c")], "email without key"),
+            (vec![("x-auth-key", "k")], "key without email"),
+            (
+                vec![("authorization", "Token k")],
+                "Authorization without Bearer",
+            ),
+            (
+                vec![("authorization", "Bearer k"), ("x-auth-key", "k")],
+                "token (email/key ignored)",
+            ),
+            (vec![], "none"),
+        ] {
+            assert_eq!(credential_kind(&headers(&pairs)), kind, "{pairs:?}");
+        }
+    }
+
+    #[test]
+    fn printable_cuts_long_text_and_hides_control_characters() {
+        assert_eq!(printable("a\tb\u{7f}ü"), "a?b??");
+        assert_eq!(printable(&"x".repeat(101)), format!("{}…", "x".repeat(100)));
     }
 }
