@@ -92,6 +92,9 @@
 //! reruns code generation when anything under `openapi/` changes.
 
 #![warn(missing_docs)]
+// On docs.rs (`--cfg docsrs`, see `[package.metadata.docs.rs]`), items that need a feature
+// say so.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// The per-call settings every request builder offers; each builder has an
 /// `options: CallOptions` field.
@@ -153,6 +156,7 @@ macro_rules! call_option_setters {
 // - `fake`: the embedded fake Cloudflare API (feature `fake`).
 mod core;
 #[cfg(feature = "fake")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
 mod generated;
 pub mod operations;

@@ -534,3 +534,110 @@ async fn the_fake_stops_when_dropped() {
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+#[tokio::test]
+async fn a_405_names_the_methods_the_path_serves() {
+    let raw = Raw::start().await;
+    for (method, path, allow) in [
+        ("PUT", "/dns_settings", "GET, PATCH"),
+        ("POST", "/dns_settings", "GET, PATCH"),
+        ("PATCH", "/custom_ns", "GET, POST"),
+        ("DELETE", "/custom_ns", "GET, POST"),
+        ("GET", "/custom_ns/ns1.example.com", "DELETE"),
+    ] {
+        let answer = raw.call(method, path, None).await;
+        assert_eq!(answer.status, 405, "{method} {path}");
+        assert_eq!(error_codes(&answer), [10405], "{method} {path}");
+        assert_eq!(answer.headers["allow"], allow, "{method} {path}");
+    }
+    let served = raw.call("GET", "/dns_settings", None).await;
+    assert_eq!(served.status, 200);
+    assert!(!served.headers.contains_key("allow"));
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let raw = Raw::start().await;
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let request = raw
+            .http
+            .get(raw.url("/dns_settings"))
+            .header("Authorization", format!("{scheme} {DEFAULT_API_TOKEN}"));
+        let answer = raw.send(request).await;
+        assert_eq!(answer.status, 200, "{scheme}: {:?}", answer.body);
+    }
+    let wrong = raw
+        .http
+        .get(raw.url("/dns_settings"))
+        .header("Authorization", "bearer wrong");
+    assert_eq!(error_codes(&raw.send(wrong).await), [9109]);
+    let other_scheme = raw
+        .http
+        .get(raw.url("/dns_settings"))
+        .header("Authorization", format!("Bearers {DEFAULT_API_TOKEN}"));
+    assert_eq!(raw.send(other_scheme).await.status, 400);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_declared_as_json_is_refused_with_415() {
+    let raw = Raw::start().await;
+    let body = r#"{"ns_name":"ns1.example.com"}"#;
+    let post = |content_type: Option<&str>| {
+        let mut request = raw
+            .http
+            .post(raw.url("/custom_ns"))
+            .header("Authorization", format!("Bearer {DEFAULT_API_TOKEN}"))
+            .body(body);
+        if let Some(content_type) = content_type {
+            request = request.header("Content-Type", content_type);
+        }
+        raw.send(request)
+    };
+    let text = post(Some("text/plain")).await;
+    assert_eq!(text.status, 415);
+    assert_eq!(error_codes(&text), [10415]);
+    assert_eq!(
+        text.body["errors"][0]["message"],
+        "The request body must be JSON, but its Content-Type is text/plain; send it with \
+         Content-Type: application/json"
+    );
+    let form = post(Some("application/x-www-form-urlencoded")).await;
+    assert_eq!(form.status, 415);
+    let missing = post(None).await;
+    assert_eq!(missing.status, 415);
+    assert!(
+        missing.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no Content-Type header"),
+        "{:?}",
+        missing.body
+    );
+    assert!(raw.fake.custom_nameservers(ACCOUNT).is_empty());
+    assert_eq!(
+        raw.fake.requests().len(),
+        3,
+        "refused requests are recorded"
+    );
+
+    let with_charset = post(Some("application/json; charset=utf-8")).await;
+    assert_eq!(with_charset.status, 200, "{:?}", with_charset.body);
+    assert_eq!(raw.fake.custom_nameservers(ACCOUNT).len(), 1);
+}
+
+#[tokio::test]
+async fn a_fake_that_logs_requests_answers_as_usual() {
+    let fake = FakeCloudflare::builder()
+        .log_requests(true)
+        .start()
+        .await
+        .unwrap();
+    assert!(
+        format!("{:?}", FakeCloudflare::builder().log_requests(true))
+            .contains("log_requests: true")
+    );
+    let client = fake.client().unwrap();
+    let settings = client.get_dns_settings(ACCOUNT).send().await.unwrap();
+    assert_eq!(settings.zone_defaults.ns_ttl, 86400);
+    assert_eq!(fake.requests().len(), 1);
+}

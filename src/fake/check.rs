@@ -82,8 +82,11 @@ pub fn credentials(accepted: &Accepted, headers: &http::HeaderMap) -> Result<(),
         (400, issue)
     };
     if let Some(authorization) = get("authorization") {
+        // The scheme is case-insensitive (RFC 9110, section 11.1): `bearer` works too.
         let token = authorization
-            .strip_prefix("Bearer ")
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+            .map(|(_, token)| token)
             .filter(|t| !t.is_empty() && !t.contains(' '))
             .ok_or_else(|| invalid_headers(6111, "Invalid format for Authorization header"))?;
         return match &accepted.api_token {

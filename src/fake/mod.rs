@@ -46,11 +46,13 @@
 //! | a body that breaks the schema (unknown field, wrong type, a bound, an enum value, hostname syntax) | 400, one error per problem, code 1004, `source.pointer` naming the field |
 //! | adding a nameserver the account already has | 409, code 1409 |
 //! | deleting a nameserver the account does not have | 404, code 1404 |
-//! | a method a path does not serve | 405, code 10405 |
+//! | a method a path does not serve | 405, code 10405, with an `Allow` header naming the methods it serves |
+//! | a body whose `Content-Type` is missing or not JSON (`application/json`, or `application/…+json`) | 415, code 10415 (checked before the path and the credentials) |
 //!
-//! The codes mimic those seen from Cloudflare where they are known (9106, 6003 with 6102,
-//! 6103 and 6111, 9109, 10000, 7000, 7003, 1004, 971); 1409, 1404 and 10405 are the fake's
-//! own, as Cloudflare publishes no list.
+//! The `Bearer` scheme of `Authorization` is matched in any case, as HTTP defines schemes
+//! (RFC 9110, section 11.1): `bearer …` works too. The codes mimic those seen from Cloudflare where they are
+//! known (9106, 6003 with 6102, 6103 and 6111, 9109, 10000, 7000, 7003, 1004, 971); 1409,
+//! 1404, 10405 and 10415 are the fake's own, as Cloudflare publishes no list.
 //!
 //! Requests are routed, and their bodies checked, from the same OpenAPI fragment the client
 //! is generated from: a field the fragment adds is accepted, stored and returned with no
@@ -104,6 +106,7 @@ pub struct FakeCloudflareBuilder {
     port: u16,
     api_token: Option<String>,
     api_key: Option<(String, String)>,
+    log_requests: bool,
 }
 
 impl Default for FakeCloudflareBuilder {
@@ -112,6 +115,7 @@ impl Default for FakeCloudflareBuilder {
             port: 0,
             api_token: Some(DEFAULT_API_TOKEN.to_string()),
             api_key: Some((DEFAULT_EMAIL.to_string(), DEFAULT_API_KEY.to_string())),
+            log_requests: false,
         }
     }
 }
@@ -122,6 +126,7 @@ impl fmt::Debug for FakeCloudflareBuilder {
             .field("port", &self.port)
             .field("api_token", &self.api_token.as_ref().map(|_| "[redacted]"))
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("log_requests", &self.log_requests)
             .finish()
     }
 }
@@ -158,14 +163,30 @@ impl FakeCloudflareBuilder {
         self
     }
 
+    /// Print one line per request to stderr (default `false`): the method, the path, the
+    /// status of the answer, the kind of credentials it carried (`token`, `email+key`,
+    /// `none`, …, never their values), the client's address and its `User-Agent`. For a
+    /// fake running as a process, so that every client it serves shows.
+    ///
+    /// ```text
+    /// fake-cloudflare: GET /client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/dns_settings -> 200 OK (credentials: token; from 127.0.0.1:40112, user-agent "curl/8.5.0")
+    /// ```
+    pub fn log_requests(mut self, log: bool) -> Self {
+        self.log_requests = log;
+        self
+    }
+
     /// Binds 127.0.0.1 and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<FakeCloudflare> {
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(Accepted {
-            api_token: self.api_token,
-            api_key: self.api_key,
-        }));
+        let shared = Arc::new(Shared::new(
+            Accepted {
+                api_token: self.api_token,
+                api_key: self.api_key,
+            },
+            self.log_requests,
+        ));
         let (shutdown, watcher) = watch::channel(());
         tokio::spawn(server::serve(listener, shared.clone(), watcher));
         Ok(FakeCloudflare {

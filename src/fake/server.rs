@@ -1,6 +1,7 @@
 //! The fake's HTTP side: hyper on 127.0.0.1, routing, envelopes, recording, faults.
 
 use std::collections::VecDeque;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -21,6 +22,9 @@ use crate::request::schema::{OPERATIONS, Operation};
 /// The largest request body the fake reads.
 const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
+/// Code of the fake's answer to a body that is not declared as JSON (the fake's own).
+const CODE_MEDIA_TYPE: i64 = 10415;
+
 /// What the server tasks and the handle share.
 pub(crate) struct Shared {
     pub(crate) accepted: Accepted,
@@ -28,6 +32,8 @@ pub(crate) struct Shared {
     pub(crate) requests: Mutex<Vec<ReceivedRequest>>,
     pub(crate) faults: Mutex<VecDeque<Fault>>,
     rays: AtomicU64,
+    /// Print one line per request to stderr.
+    log_requests: bool,
 }
 
 /// Locks a mutex, carrying on after a panic elsewhere (the data stays consistent: every
@@ -37,13 +43,14 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub(crate) fn new(accepted: Accepted) -> Self {
+    pub(crate) fn new(accepted: Accepted, log_requests: bool) -> Self {
         Self {
             accepted,
             state: Mutex::default(),
             requests: Mutex::default(),
             faults: Mutex::default(),
             rays: AtomicU64::new(0),
+            log_requests,
         }
     }
 
@@ -72,9 +79,9 @@ pub(crate) async fn serve(
     mut shutdown: watch::Receiver<()>,
 ) {
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(_) => continue,
             },
             _ = shutdown.changed() => return,
@@ -83,7 +90,7 @@ pub(crate) async fn serve(
         let mut shutdown = shutdown.clone();
         tokio::spawn(async move {
             let service =
-                hyper::service::service_fn(move |request| handle(shared.clone(), request));
+                hyper::service::service_fn(move |request| handle(shared.clone(), peer, request));
             let connection = hyper::server::conn::http1::Builder::new()
                 .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
             tokio::select! {
@@ -94,7 +101,21 @@ pub(crate) async fn serve(
     }
 }
 
+/// Answers one request, and logs it when asked.
 async fn handle(
+    shared: Arc<Shared>,
+    peer: SocketAddr,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Dropped> {
+    let log = shared.log_requests.then(|| RequestLog::new(&request, peer));
+    let answer = respond(shared, request).await;
+    if let Some(log) = log {
+        eprintln!("{}", log.line(answer.as_ref().ok().map(Response::status)));
+    }
+    answer
+}
+
+async fn respond(
     shared: Arc<Shared>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
@@ -140,6 +161,15 @@ async fn handle(
         }
     }
 
+    if let Some(issue) = not_json(&parts.headers, &body) {
+        return Ok(json_response(
+            415,
+            failure(&[issue]),
+            &ray,
+            retry_after.as_deref(),
+        ));
+    }
+
     let (status, body, allow) = route(
         &shared,
         &parts.method,
@@ -152,6 +182,124 @@ async fn handle(
         response.headers_mut().insert(http::header::ALLOW, allow);
     }
     Ok(response)
+}
+
+/// A non-empty body must be declared as JSON (`application/json`, or a `+json` type such
+/// as `application/merge-patch+json`); `Some(issue)` when it is not.
+fn not_json(headers: &http::HeaderMap, body: &[u8]) -> Option<Issue> {
+    if body.is_empty() {
+        return None;
+    }
+    let fix = "send it with Content-Type: application/json";
+    let message = match headers.get(http::header::CONTENT_TYPE) {
+        None => format!(
+            "The request body must be JSON, but the request has no Content-Type header; {fix}"
+        ),
+        Some(value) => {
+            let text = String::from_utf8_lossy(value.as_bytes());
+            let essence = text
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            if essence == "application/json"
+                || (essence.starts_with("application/") && essence.ends_with("+json"))
+            {
+                return None;
+            }
+            format!(
+                "The request body must be JSON, but its Content-Type is {}; {fix}",
+                printable(&text)
+            )
+        }
+    };
+    Some(Issue::new(CODE_MEDIA_TYPE, message))
+}
+
+/// Text a client sent, made safe to print: at most 100 characters, anything but printable
+/// ASCII as `?`.
+fn printable(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(100)
+        .map(|c| {
+            if c == ' ' || c.is_ascii_graphic() {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    if text.chars().nth(100).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// What the request log says about one request, taken before it is answered.
+struct RequestLog {
+    method: Method,
+    target: String,
+    credentials: &'static str,
+    peer: SocketAddr,
+    user_agent: Option<String>,
+}
+
+impl RequestLog {
+    fn new<B>(request: &Request<B>, peer: SocketAddr) -> Self {
+        let uri = request.uri();
+        let headers = request.headers();
+        Self {
+            method: request.method().clone(),
+            target: printable(uri.path_and_query().map_or(uri.path(), |pq| pq.as_str())),
+            credentials: credential_kind(headers),
+            peer,
+            user_agent: headers
+                .get(http::header::USER_AGENT)
+                .map(|v| printable(&String::from_utf8_lossy(v.as_bytes()))),
+        }
+    }
+
+    /// One line: `None` when the connection was dropped without an answer.
+    fn line(&self, status: Option<StatusCode>) -> String {
+        let outcome = match status {
+            Some(status) => match status.canonical_reason() {
+                Some(reason) => format!("{} {reason}", status.as_u16()),
+                None => status.as_u16().to_string(),
+            },
+            None => "no answer, the connection was dropped by an injected fault".to_string(),
+        };
+        let user_agent = match &self.user_agent {
+            Some(agent) => format!("user-agent \"{agent}\""),
+            None => "no user-agent".to_string(),
+        };
+        format!(
+            "fake-cloudflare: {} {} -> {outcome} (credentials: {}; from {}, {user_agent})",
+            self.method, self.target, self.credentials, self.peer
+        )
+    }
+}
+
+/// Which credentials a request carries, never their values.
+fn credential_kind(headers: &http::HeaderMap) -> &'static str {
+    let email = headers.contains_key("x-auth-email");
+    let key = headers.contains_key("x-auth-key");
+    if let Some(authorization) = headers.get(http::header::AUTHORIZATION) {
+        let scheme = authorization.as_bytes().split(|b| *b == b' ').next();
+        let bearer = scheme.is_some_and(|s| s.eq_ignore_ascii_case(b"bearer"));
+        return match (bearer, email || key) {
+            (true, false) => "token",
+            (true, true) => "token (email/key ignored)",
+            (false, _) => "Authorization without Bearer",
+        };
+    }
+    match (email, key) {
+        (true, true) => "email+key",
+        (true, false) => "email without key",
+        (false, true) => "key without email",
+        (false, false) => "none",
+    }
 }
 
 fn fault_issue(status: u16) -> Issue {
@@ -216,15 +364,16 @@ fn refuse(status: u16, issue: Issue) -> (u16, Value) {
 enum Routed {
     /// The operation, and the values of its path parameters in path order.
     Found(&'static Operation, Vec<String>),
-    /// The path is an operation's, the method is not: the methods it has.
-    WrongMethod(Vec<&'static str>),
+    /// The path is an operation's, the method is not.
+    WrongMethod,
     NoRoute,
 }
 
-/// Matches a request under `/client/v4` against the path templates of the fragment.
-fn find(method: &Method, path: &str) -> Routed {
+/// The operations whose path template a path under `/client/v4` matches, with the values
+/// of their path parameters.
+fn matching(path: &str) -> Vec<(&'static Operation, Vec<String>)> {
     let Some(rest) = path.strip_prefix("/client/v4/") else {
-        return Routed::NoRoute;
+        return Vec::new();
     };
     let segments: Vec<String> = rest
         .trim_end_matches('/')
@@ -235,7 +384,7 @@ fn find(method: &Method, path: &str) -> Routed {
                 .into_owned()
         })
         .collect();
-    let mut allowed = Vec::new();
+    let mut found = Vec::new();
     for op in OPERATIONS {
         let template: Vec<&str> = op.path.trim_start_matches('/').split('/').collect();
         if template.len() != segments.len() {
@@ -250,18 +399,33 @@ fn find(method: &Method, path: &str) -> Routed {
                 t == s
             }
         });
-        if !matches {
-            continue;
+        if matches {
+            found.push((*op, params));
         }
-        if op.method == method.as_str() {
-            return Routed::Found(op, params);
-        }
-        allowed.push(op.method);
     }
-    if allowed.is_empty() {
-        Routed::NoRoute
-    } else {
-        Routed::WrongMethod(allowed)
+    found
+}
+
+/// The methods the fragment has on a path, for the `Allow` header of a 405.
+fn allowed_methods(path: &str) -> Option<String> {
+    let mut methods: Vec<&str> = matching(path).iter().map(|(op, _)| op.method).collect();
+    methods.sort_unstable();
+    methods.dedup();
+    (!methods.is_empty()).then(|| methods.join(", "))
+}
+
+/// Matches a request under `/client/v4` against the path templates of the fragment.
+fn find(method: &Method, path: &str) -> Routed {
+    let candidates = matching(path);
+    if candidates.is_empty() {
+        return Routed::NoRoute;
+    }
+    match candidates
+        .into_iter()
+        .find(|(op, _)| op.method == method.as_str())
+    {
+        Some((op, params)) => Routed::Found(op, params),
+        None => Routed::WrongMethod,
     }
 }
 
@@ -283,7 +447,7 @@ fn route(
     }
     let (op, values) = match routed {
         Routed::Found(op, values) => (op, values),
-        Routed::WrongMethod(allowed) => {
+        Routed::WrongMethod => {
             let (status, body) = refuse(
                 405,
                 Issue::new(
@@ -291,7 +455,7 @@ fn route(
                     format!("Method {method} not allowed on {path}"),
                 ),
             );
-            return (status, body, Some(allowed.join(", ")));
+            return (status, body, allowed_methods(path));
         }
         Routed::NoRoute => unreachable!("answered above"),
     };
@@ -375,4 +539,125 @@ fn route(
             ),
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> http::HeaderMap {
+        pairs
+            .iter()
+            .map(|(name, value)| {
+                (
+                    http::HeaderName::from_static(name),
+                    HeaderValue::from_static(value),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn allowed_methods_follow_the_routes() {
+        let account = "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353";
+        for (path, allowed) in [
+            (format!("{account}/custom_ns"), Some("GET, POST")),
+            (format!("{account}/custom_ns/"), Some("GET, POST")),
+            (format!("{account}/custom%5Fns"), Some("GET, POST")),
+            (
+                format!("{account}/custom_ns/ns1.example.com"),
+                Some("DELETE"),
+            ),
+            (format!("{account}/dns_settings"), Some("GET, PATCH")),
+            (format!("{account}/zones"), None),
+            ("/client/v4/zones".to_string(), None),
+        ] {
+            assert_eq!(allowed_methods(&path).as_deref(), allowed, "{path}");
+        }
+    }
+
+    #[test]
+    fn only_json_bodies_pass() {
+        let body = b"{}";
+        for accepted in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON",
+            "application/merge-patch+json",
+        ] {
+            let map = headers(&[("content-type", accepted)]);
+            assert_eq!(not_json(&map, body), None, "{accepted}");
+        }
+        let refused = not_json(&headers(&[("content-type", "text/plain")]), body).unwrap();
+        assert_eq!(refused.code, CODE_MEDIA_TYPE);
+        assert_eq!(
+            refused.message,
+            "The request body must be JSON, but its Content-Type is text/plain; send it with \
+             Content-Type: application/json"
+        );
+        let missing = not_json(&headers(&[]), body).unwrap();
+        assert!(
+            missing.message.contains("no Content-Type header"),
+            "{missing:?}"
+        );
+        assert_eq!(
+            not_json(&headers(&[]), b""),
+            None,
+            "no body, nothing to declare"
+        );
+    }
+
+    #[test]
+    fn the_log_names_the_kind_of_credentials_never_their_values() {
+        let secret = "s3cret-value";
+        let request = Request::builder()
+            .method("PATCH")
+            .uri("/client/v4/accounts/abc/dns_settings?x=1")
+            .header("authorization", format!("bearer {secret}"))
+            .header(
+                "user-agent",
+                HeaderValue::from_bytes(b"curl/8.5.0\xff").unwrap(),
+            )
+            .body(())
+            .unwrap();
+        let log = RequestLog::new(&request, "127.0.0.1:40112".parse().unwrap());
+        let line = log.line(Some(StatusCode::OK));
+        assert_eq!(
+            line,
+            "fake-cloudflare: PATCH /client/v4/accounts/abc/dns_settings?x=1 -> 200 OK \
+             (credentials: token; from 127.0.0.1:40112, user-agent \"curl/8.5.0?\")"
+        );
+        assert!(!line.contains(secret));
+        assert_eq!(
+            log.line(None),
+            "fake-cloudflare: PATCH /client/v4/accounts/abc/dns_settings?x=1 -> no answer, the \
+             connection was dropped by an injected fault (credentials: token; from \
+             127.0.0.1:40112, user-agent \"curl/8.5.0?\")"
+        );
+        for (pairs, kind) in [
+            (
+                vec![("x-auth-email", "a@b.c"), ("x-auth-key", "k")],
+                "email+key",
+            ),
+            (vec![("x-auth-email", "a@b.c")], "email without key"),
+            (vec![("x-auth-key", "k")], "key without email"),
+            (
+                vec![("authorization", "Token k")],
+                "Authorization without Bearer",
+            ),
+            (
+                vec![("authorization", "Bearer k"), ("x-auth-key", "k")],
+                "token (email/key ignored)",
+            ),
+            (vec![], "none"),
+        ] {
+            assert_eq!(credential_kind(&headers(&pairs)), kind, "{pairs:?}");
+        }
+    }
+
+    #[test]
+    fn printable_cuts_long_text_and_hides_control_characters() {
+        assert_eq!(printable("a\tb\u{7f}ü"), "a?b??");
+        assert_eq!(printable(&"x".repeat(101)), format!("{}…", "x".repeat(100)));
+    }
 }
