@@ -179,6 +179,7 @@ pub use crate::core::retry::RetryPolicy;
 pub use generated::enums::*;
 pub use generated::types;
 pub use operations::*;
+pub use workflows::converge;
 pub use workflows::use_custom_nameservers::{CustomNameserversReport, UseCustomNameservers};
 
 /// The README's examples, compiled as doctests.

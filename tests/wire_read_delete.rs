@@ -241,17 +241,19 @@ async fn use_custom_nameservers_adds_what_is_missing_then_switches() {
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
     let base = format!("/client/v4/accounts/{ACCOUNT}");
+    // Both reads come first (the plan), so that nothing is changed before everything is
+    // known; then the add, then the one update.
     assert_eq!(
         calls,
         [
             format!("GET {base}/custom_ns"),
-            format!("POST {base}/custom_ns"),
             format!("GET {base}/dns_settings"),
+            format!("POST {base}/custom_ns"),
             format!("PATCH {base}/dns_settings"),
         ]
     );
     assert_eq!(
-        requests[1].text(),
+        requests[2].text(),
         r#"{"ns_name":"ns2.example.com","ns_set":1}"#
     );
     assert_eq!(

@@ -25,6 +25,11 @@ pub(crate) fn to_json<T: serde::Serialize + ?Sized>(
 }
 
 impl Body {
+    /// A body holding exactly this JSON object.
+    pub(crate) fn from_map(map: Map<String, Value>) -> Self {
+        Self { map, error: None }
+    }
+
     /// Sets the field at `path`, creating the objects on the way.
     pub(crate) fn set(
         &mut self,

@@ -4,9 +4,12 @@ use std::collections::HashSet;
 
 use crate::NameserverType;
 use crate::core::client::Client;
-use crate::core::error::{Error, InvalidArgument, Result, TransportError};
+use crate::core::error::{Error, InvalidArgument, Result};
 use crate::core::transport::CallOptions;
 use crate::types;
+use crate::workflows::budget::Budget;
+use crate::workflows::converge::{DeclaredAccount, PlanOptions, SetMismatch};
+use crate::workflows::converge::state_normalized as normalized;
 
 impl Client {
     /// Makes an account use these custom nameservers in one call: adds the ones it lacks,
@@ -63,13 +66,18 @@ pub struct UseCustomNameservers {
 }
 
 /// What [`UseCustomNameservers::send`] changed.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomNameserversReport {
     /// The nameservers it added, as Cloudflare returned them.
     pub added: Vec<types::CustomNameserver>,
     /// The requested names the account already had.
     pub already_present: Vec<String>,
+    /// Requested names the account has in another set than the one asked for (only when a
+    /// set is given): the API cannot move a nameserver, so they are left as they are.
+    pub set_mismatches: Vec<SetMismatch>,
+    /// Custom nameservers the account has beyond the requested ones (left as they are).
+    pub extra: Vec<String>,
     /// `Some((before, after))` when it changed `zone_defaults.nameservers.type`.
     pub nameservers_type_change: Option<(NameserverType, NameserverType)>,
     /// The account's DNS settings afterwards.
@@ -118,29 +126,6 @@ impl UseCustomNameservers {
             .with_options(options)
     }
 
-    /// The options for the next request: the call's, with the deadline replaced by what is
-    /// left of the whole call's. Fails with a timeout once nothing is left.
-    fn options_within(&self, deadline: Option<tokio::time::Instant>) -> Result<CallOptions> {
-        let mut options = self.options.clone();
-        if let Some(at) = deadline {
-            let left = at.saturating_duration_since(tokio::time::Instant::now());
-            if left.is_zero() {
-                let budget = self.options.deadline.or(self.client.shared.deadline);
-                return Err(Error::Timeout(Box::new(TransportError {
-                    operation: "use_custom_nameservers",
-                    status: None,
-                    reason: format!(
-                        "the deadline of {:?} for the whole call passed before its next request",
-                        budget.unwrap_or_default()
-                    ),
-                    source: None,
-                })));
-            }
-            options.deadline = Some(left);
-        }
-        Ok(options)
-    }
-
     /// Checks every argument before sending anything: each add request as it would be sent,
     /// its errors named after the argument they come from.
     fn check(&self) -> Result<Vec<String>> {
@@ -172,64 +157,44 @@ impl UseCustomNameservers {
     /// wait included.
     pub async fn send(self) -> Result<CustomNameserversReport> {
         let names = self.check()?;
-        // One absolute deadline for the whole call; a deadline too far away to represent
-        // is none.
-        let deadline = self
-            .options
-            .deadline
-            .or(self.client.shared.deadline)
-            .and_then(|budget| tokio::time::Instant::now().checked_add(budget));
-        let existing: HashSet<String> = self
+        let budget = Budget::start(&self.client, "use_custom_nameservers", self.options.clone());
+        let mut declared = DeclaredAccount::new(&self.account_id).setting(
+            "zone_defaults.nameservers.type",
+            NameserverType::CustomAccount.as_str(),
+        );
+        for name in &names {
+            declared = declared.nameserver(name, self.ns_set);
+        }
+        let observed = self
             .client
-            .list_custom_nameservers(&self.account_id)
-            .with_options(self.options_within(deadline)?)
-            .send()
-            .await?
+            .plan_within(&declared, PlanOptions::default(), &budget)
+            .await?;
+        let plan = observed.plan;
+        let report = self.client.apply_within(&plan, &budget).await?;
+        let planned: Vec<&str> = plan.add.iter().map(|ns| ns.name.as_str()).collect();
+        let already_present = names
             .into_iter()
-            .map(|ns| ns.ns_name.to_ascii_lowercase())
+            .filter(|name| !planned.contains(&normalized(name).as_str()))
             .collect();
-
-        let mut added = Vec::new();
-        let mut already_present = Vec::new();
-        for name in names {
-            if existing.contains(&name.to_ascii_lowercase()) {
-                already_present.push(name);
-                continue;
-            }
-            added.push(
-                self.add(&name, self.options_within(deadline)?)
-                    .send()
-                    .await?,
-            );
-        }
-
-        let settings = self
-            .client
-            .get_dns_settings(&self.account_id)
-            .with_options(self.options_within(deadline)?)
-            .send()
-            .await?;
-        let before = settings.zone_defaults.nameservers.type_.clone();
-        if before == NameserverType::CustomAccount {
-            return Ok(CustomNameserversReport {
-                added,
-                already_present,
-                nameservers_type_change: None,
-                settings,
-            });
-        }
-        let settings = self
-            .client
-            .update_dns_settings(&self.account_id)
-            .zone_defaults_nameservers_type(NameserverType::CustomAccount)
-            .with_options(self.options_within(deadline)?)
-            .send()
-            .await?;
+        let before = observed
+            .settings
+            .as_ref()
+            .map(|s| s.zone_defaults.nameservers.type_.clone());
+        let settings = match (report.settings, observed.settings) {
+            (Some(after), _) | (None, Some(after)) => after,
+            (None, None) => unreachable!("the plan reads the settings it declares"),
+        };
         let after = settings.zone_defaults.nameservers.type_.clone();
+        let nameservers_type_change = match before {
+            Some(before) if before != after => Some((before, after)),
+            _ => None,
+        };
         Ok(CustomNameserversReport {
-            added,
+            added: report.added,
             already_present,
-            nameservers_type_change: Some((before, after)),
+            set_mismatches: plan.set_mismatches,
+            extra: plan.extra.into_iter().map(|ns| ns.name).collect(),
+            nameservers_type_change,
             settings,
         })
     }

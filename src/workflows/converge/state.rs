@@ -1,0 +1,229 @@
+//! The declared state of accounts, as a file writes it, checked against the fragment
+//! without a client.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::core::error::{Error, InvalidArgument, Result};
+use crate::request::schema::{OP_ADD_CUSTOM_NAMESERVER, OP_GET_DNS_SETTINGS, OP_UPDATE_DNS_SETTINGS};
+use crate::request::{self, Body};
+
+/// The declared state of several accounts: what a file of accounts holds.
+///
+/// In TOML:
+///
+/// ```toml
+/// [[accounts]]
+/// account_id = "023e105f4ecef8ad9ca31a8372d0c353"
+/// custom_nameservers = [
+///   { name = "ns1.example.com", set = 1 },
+///   { name = "ns2.example.com", set = 1 },
+/// ]
+/// [accounts.dns_settings.zone_defaults]
+/// nameservers = { type = "custom.account" }
+/// ns_ttl = 86400
+/// ```
+///
+/// JSON and YAML have the same shape. Read one with [`DeclaredAccounts::from_json`], or any
+/// serde format with [`DeclaredAccounts::from_deserializer`]: both refuse an unknown key
+/// with its path and check the whole state before returning it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct DeclaredAccounts {
+    /// The accounts, each with its declared state.
+    #[serde(default)]
+    pub accounts: Vec<DeclaredAccount>,
+}
+
+/// The declared state of one account: its custom nameservers, and any subset of its DNS
+/// settings.
+///
+/// ```
+/// use cloudflare_account_dns::converge::DeclaredAccount;
+///
+/// let declared = DeclaredAccount::new("023e105f4ecef8ad9ca31a8372d0c353")
+///     .nameserver("ns1.example.com", Some(1))
+///     .nameserver("ns2.example.com", Some(1))
+///     .setting("zone_defaults.nameservers.type", "custom.account")
+///     .setting("zone_defaults.soa.mname", serde_json::Value::Null); // Cloudflare-assigned
+/// declared.check()?;
+/// # Ok::<(), cloudflare_account_dns::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct DeclaredAccount {
+    /// The account's id.
+    pub account_id: String,
+    /// The custom nameservers the account has. `None` (the key left out): the account's
+    /// nameservers are not managed. `Some` (even empty): they are, and any other one is an
+    /// extra.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_nameservers: Option<Vec<DeclaredNameserver>>,
+    /// Any subset of the DNS settings, in the shape of the update body (every field of the
+    /// fragment's `DnsSettingsUpdate`, at any depth; `null` where the fragment allows it, such
+    /// as `zone_defaults.soa.mname` for a Cloudflare-assigned primary nameserver).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_settings: Option<Map<String, Value>>,
+}
+
+/// A declared custom nameserver.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct DeclaredNameserver {
+    /// Its name. Letter case and a trailing dot make no difference.
+    pub name: String,
+    /// The set it belongs to; `None`: any set (a new one goes where Cloudflare puts it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<u8>,
+}
+
+/// A nameserver's name as compared: lowercase, without a trailing dot.
+pub(crate) fn normalized(name: &str) -> String {
+    name.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+impl DeclaredAccounts {
+    /// Reads accounts from JSON, refusing unknown keys with their path, and checks them.
+    pub fn from_json(text: &str) -> Result<Self> {
+        Self::from_deserializer(&mut serde_json::Deserializer::from_str(text))
+    }
+
+    /// Reads accounts from any serde deserializer (TOML, YAML, …), refusing unknown keys
+    /// with their path, and checks them.
+    pub fn from_deserializer<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self>
+    where
+        D::Error: std::fmt::Display,
+    {
+        let accounts: Self = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+            let path = error.path().to_string();
+            let field = if path == "." { "accounts".to_string() } else { path };
+            Error::InvalidArgument(InvalidArgument::new(field, error.inner().to_string()))
+        })?;
+        accounts.check()?;
+        Ok(accounts)
+    }
+
+    /// Checks every account (see [`DeclaredAccount::check`]); the error's field starts with
+    /// `accounts[i]`. An account declared twice is refused.
+    pub fn check(&self) -> Result<()> {
+        for (i, account) in self.accounts.iter().enumerate() {
+            account.check().map_err(|error| match error {
+                Error::InvalidArgument(arg) => Error::InvalidArgument(InvalidArgument::new(
+                    format!("accounts[{i}].{}", arg.field),
+                    arg.rule,
+                )),
+                other => other,
+            })?;
+            if let Some(first) = self.accounts[..i]
+                .iter()
+                .position(|a| a.account_id == account.account_id)
+            {
+                return Err(InvalidArgument::new(
+                    format!("accounts[{i}].account_id"),
+                    format!("is declared twice (also accounts[{first}])"),
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl DeclaredAccount {
+    /// The state of an account that declares nothing yet.
+    pub fn new(account_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Declares a custom nameserver (and that the account's nameservers are managed).
+    pub fn nameserver(mut self, name: impl Into<String>, set: Option<u8>) -> Self {
+        self.custom_nameservers
+            .get_or_insert_with(Vec::new)
+            .push(DeclaredNameserver {
+                name: name.into(),
+                set,
+            });
+        self
+    }
+
+    /// Declares a settings field by its dotted path (`zone_defaults.ns_ttl`), as the
+    /// update body writes it.
+    pub fn setting(mut self, path: &str, value: impl Into<Value>) -> Self {
+        let mut map = self.dns_settings.take().unwrap_or_default();
+        let parts: Vec<&str> = path.split('.').collect();
+        let mut object = &mut map;
+        for part in &parts[..parts.len() - 1] {
+            let entry = object
+                .entry(part.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(Map::new());
+            }
+            object = entry.as_object_mut().expect("an object");
+        }
+        object.insert(parts[parts.len() - 1].to_string(), value.into());
+        self.dns_settings = Some(map);
+        self
+    }
+
+    /// Checks the whole state against the fragment's constraints, without a client and
+    /// without sending anything: the account id as a path parameter, each nameserver as the
+    /// add request would send it, the settings as the update body. The error's field is the
+    /// path in the declared state (`custom_nameservers[1].name`, `dns_settings.zone_defaults.ns_ttl`).
+    pub fn check(&self) -> Result<()> {
+        request::check(&OP_GET_DNS_SETTINGS, &[&self.account_id], None)?;
+        let mut seen: Vec<String> = Vec::new();
+        for (i, ns) in self.custom_nameservers.iter().flatten().enumerate() {
+            let name = normalized(&ns.name);
+            let mut body = Map::new();
+            body.insert("ns_name".into(), Value::String(name.clone()));
+            if let Some(set) = ns.set {
+                body.insert("ns_set".into(), Value::from(set));
+            }
+            request::check(
+                &OP_ADD_CUSTOM_NAMESERVER,
+                &[&self.account_id],
+                Some(&Body::from_map(body)),
+            )
+            .map_err(|error| match error {
+                Error::InvalidArgument(arg) => {
+                    let field = match arg.field.as_str() {
+                        "ns_name" => "name",
+                        "ns_set" => "set",
+                        other => other,
+                    };
+                    InvalidArgument::new(format!("custom_nameservers[{i}].{field}"), arg.rule).into()
+                }
+                other => other,
+            })?;
+            if let Some(first) = seen.iter().position(|n| *n == name) {
+                return Err(InvalidArgument::new(
+                    format!("custom_nameservers[{i}].name"),
+                    format!("is declared twice (also custom_nameservers[{first}])"),
+                )
+                .into());
+            }
+            seen.push(name);
+        }
+        if let Some(settings) = &self.dns_settings {
+            request::check(
+                &OP_UPDATE_DNS_SETTINGS,
+                &[&self.account_id],
+                Some(&Body::from_map(settings.clone())),
+            )
+            .map_err(|error| match error {
+                Error::InvalidArgument(arg) if arg.field != "account_id" => {
+                    InvalidArgument::new(format!("dns_settings.{}", arg.field), arg.rule).into()
+                }
+                other => other,
+            })?;
+        }
+        Ok(())
+    }
+}
