@@ -18,6 +18,12 @@ use std::time::Duration;
 pub struct Fault {
     pub(crate) kind: FaultKind,
     pub(crate) retry_after: Option<String>,
+    /// Only requests of this operation (its operationId) get the fault.
+    pub(crate) operation: Option<String>,
+    /// Only requests with this method get the fault.
+    pub(crate) method: Option<String>,
+    /// Handle the request first (apply it), then answer with the fault.
+    pub(crate) after_applying: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -42,6 +48,9 @@ impl Fault {
         Self {
             kind: FaultKind::Status { status, body: None },
             retry_after: None,
+            operation: None,
+            method: None,
+            after_applying: false,
         }
     }
 
@@ -53,6 +62,9 @@ impl Fault {
                 body: Some(body),
             },
             retry_after: None,
+            operation: None,
+            method: None,
+            after_applying: false,
         }
     }
 
@@ -61,6 +73,9 @@ impl Fault {
         Self {
             kind: FaultKind::Html { status },
             retry_after: None,
+            operation: None,
+            method: None,
+            after_applying: false,
         }
     }
 
@@ -69,6 +84,9 @@ impl Fault {
         Self {
             kind: FaultKind::Delay(delay),
             retry_after: None,
+            operation: None,
+            method: None,
+            after_applying: false,
         }
     }
 
@@ -77,6 +95,9 @@ impl Fault {
         Self {
             kind: FaultKind::Drop,
             retry_after: None,
+            operation: None,
+            method: None,
+            after_applying: false,
         }
     }
 
@@ -84,5 +105,42 @@ impl Fault {
     pub fn retry_after(mut self, value: impl Into<String>) -> Self {
         self.retry_after = Some(value.into());
         self
+    }
+
+    /// Only for requests of this operation (its operationId, the `Client` method's name,
+    /// such as `add_custom_nameserver`); other requests pass it by.
+    pub fn on_operation(mut self, operation: impl Into<String>) -> Self {
+        self.operation = Some(operation.into());
+        self
+    }
+
+    /// Only for requests with this method (`POST`, `PATCH`, …); other requests pass it by.
+    pub fn on_method(mut self, method: impl Into<String>) -> Self {
+        self.method = Some(method.into().to_ascii_uppercase());
+        self
+    }
+
+    /// Carry out the request first (the change is applied), then answer with the fault
+    /// (a status, an HTML page or a dropped connection): what a client sees when Cloudflare
+    /// applied a change but the answer was lost.
+    ///
+    /// ```
+    /// use cloudflare_account_dns::fake::Fault;
+    ///
+    /// // The next add is applied, and its connection dropped before the answer.
+    /// let lost = Fault::drop_connection().on_operation("add_custom_nameserver").after_applying();
+    /// # let _ = lost;
+    /// ```
+    pub fn after_applying(mut self) -> Self {
+        self.after_applying = true;
+        self
+    }
+
+    /// Whether a request gets this fault.
+    pub(crate) fn applies_to(&self, operation: Option<&str>, method: &str) -> bool {
+        self.operation
+            .as_deref()
+            .is_none_or(|wanted| operation == Some(wanted))
+            && self.method.as_deref().is_none_or(|wanted| wanted == method)
     }
 }

@@ -44,6 +44,7 @@
 //! | an account id that is not 1–32 letters and digits | 404, code 7003 "Could not route to …" |
 //! | an unknown path | 404, code 7000 "No route for that URI" |
 //! | a body that breaks the schema (unknown field, wrong type, a bound, an enum value, hostname syntax) | 400, one error per problem, code 1004, `source.pointer` naming the field |
+//! | `zone_defaults.flatten_all_cnames: true` (an account-level default, which Cloudflare refuses) | 400, code 1011 "Setting an account-level default for CNAME flattening is not supported." |
 //! | adding a nameserver the account already has | 409, code 1409 |
 //! | deleting a nameserver the account does not have | 404, code 1404 |
 //! | a method a path does not serve | 405, code 10405, with an `Allow` header naming the methods it serves |
@@ -258,7 +259,9 @@ impl FakeCloudflare {
         lock(&self.shared.requests).clear();
     }
 
-    /// Answers the next `times` requests with `fault` (after any faults already queued).
+    /// Answers the next `times` requests that `fault` applies to (all of them, or those of
+    /// one [operation](Fault::on_operation) or [method](Fault::on_method)) with it, after
+    /// any faults already queued for them.
     pub fn inject(&self, fault: Fault, times: usize) {
         let mut faults = lock(&self.shared.faults);
         faults.extend(std::iter::repeat_n(fault, times));

@@ -19,6 +19,9 @@ use super::fault::{Fault, FaultKind};
 use super::state::State;
 use crate::request::schema::{OPERATIONS, Operation};
 
+/// Cloudflare's code for an account-level `zone_defaults.flatten_all_cnames: true`.
+const CODE_NO_ACCOUNT_CNAME_FLATTENING: i64 = 1011;
+
 /// The largest request body the fake reads.
 const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
@@ -134,33 +137,27 @@ async fn respond(
     };
     lock(&shared.requests).push(ReceivedRequest::new(&parts, &body, operation));
 
-    let fault = lock(&shared.faults).pop_front();
-    let mut retry_after = None;
+    // The first queued fault meant for this request, if any.
+    let fault = {
+        let mut faults = lock(&shared.faults);
+        let method = parts.method.as_str();
+        faults
+            .iter()
+            .position(|f| f.applies_to(operation.map(|op| op.id), method))
+            .and_then(|at| faults.remove(at))
+    };
+    let retry_after = fault.as_ref().and_then(|f| f.retry_after.clone());
+    let mut after = None;
     if let Some(fault) = fault {
-        retry_after = fault.retry_after;
-        match fault.kind {
-            FaultKind::Drop => return Err(Dropped),
-            FaultKind::Delay(delay) => tokio::time::sleep(delay).await,
-            FaultKind::Status { status, body } => {
-                let body = body.unwrap_or_else(|| failure(&[fault_issue(status)]));
-                return Ok(json_response(status, body, &ray, retry_after.as_deref()));
-            }
-            FaultKind::Html { status } => {
-                let reason = StatusCode::from_u16(status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("Error");
-                let page = format!(
-                    "<!DOCTYPE html>\n<html><head><title>{status} {reason}</title></head>\
-                     <body><h1>{status} {reason}</h1><p>cloudflare (fake)</p></body></html>\n"
-                );
-                let mut response = response(status, "text/html; charset=UTF-8", page.into(), &ray);
-                add_retry_after(&mut response, retry_after.as_deref());
-                return Ok(response);
-            }
+        if let FaultKind::Delay(delay) = fault.kind {
+            tokio::time::sleep(delay).await;
+        }
+        if fault.after_applying {
+            after = Some(fault);
+        } else if let Some(answer) = faulty_answer(fault, &ray) {
+            return answer;
         }
     }
-
     if let Some(issue) = not_json(&parts.headers, &body) {
         return Ok(json_response(
             415,
@@ -177,11 +174,44 @@ async fn respond(
         &parts.headers,
         &body,
     );
+    if let Some(fault) = after
+        && let Some(answer) = faulty_answer(fault, &ray)
+    {
+        // The change is applied; the answer is the fault's.
+        return answer;
+    }
     let mut response = json_response(status, body, &ray, retry_after.as_deref());
     if let Some(allow) = allow.and_then(|allow| HeaderValue::from_str(&allow).ok()) {
         response.headers_mut().insert(http::header::ALLOW, allow);
     }
     Ok(response)
+}
+
+/// The answer a fault gives instead of the real one; `None` for a delay, after which the
+/// request is handled as usual.
+fn faulty_answer(fault: Fault, ray: &str) -> Option<Result<Response<Full<Bytes>>, Dropped>> {
+    let retry_after = fault.retry_after;
+    match fault.kind {
+        FaultKind::Drop => Some(Err(Dropped)),
+        FaultKind::Delay(_) => None,
+        FaultKind::Status { status, body } => {
+            let body = body.unwrap_or_else(|| failure(&[fault_issue(status)]));
+            Some(Ok(json_response(status, body, ray, retry_after.as_deref())))
+        }
+        FaultKind::Html { status } => {
+            let reason = StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("Error");
+            let page = format!(
+                "<!DOCTYPE html>\n<html><head><title>{status} {reason}</title></head>\
+                 <body><h1>{status} {reason}</h1><p>cloudflare (fake)</p></body></html>\n"
+            );
+            let mut response = response(status, "text/html; charset=UTF-8", page.into(), ray);
+            add_retry_after(&mut response, retry_after.as_deref());
+            Some(Ok(response))
+        }
+    }
 }
 
 /// A non-empty body must be declared as JSON (`application/json`, or a `+json` type such
@@ -530,6 +560,19 @@ fn route(
             }
         }
         "get_dns_settings" => (200, success(state.account(account_id).settings.clone())),
+        // Cloudflare refuses an account-level default for CNAME flattening at apply time
+        // (terraform-provider-cloudflare #6050), whatever the schema allows.
+        "update_dns_settings"
+            if body.pointer("/zone_defaults/flatten_all_cnames") == Some(&Value::Bool(true)) =>
+        {
+            refuse(
+                400,
+                Issue::new(
+                    CODE_NO_ACCOUNT_CNAME_FLATTENING,
+                    "Setting an account-level default for CNAME flattening is not supported.",
+                ),
+            )
+        }
         "update_dns_settings" => (200, success(state.update(account_id, &body))),
         other => refuse(
             501,
