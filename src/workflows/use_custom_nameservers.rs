@@ -8,8 +8,8 @@ use crate::core::error::{Error, InvalidArgument, Result};
 use crate::core::transport::CallOptions;
 use crate::types;
 use crate::workflows::budget::Budget;
-use crate::workflows::converge::{DeclaredAccount, PlanOptions, SetMismatch};
 use crate::workflows::converge::state_normalized as normalized;
+use crate::workflows::converge::{DeclaredAccount, PlanOptions, SetMismatch};
 
 impl Client {
     /// Makes an account use these custom nameservers in one call: adds the ones it lacks,

@@ -46,12 +46,19 @@ pub enum Step {
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Step::AddNameserver { name, set: Some(set) } => {
+            Step::AddNameserver {
+                name,
+                set: Some(set),
+            } => {
                 write!(f, "add custom nameserver {name} (set {set})")
             }
             Step::AddNameserver { name, set: None } => write!(f, "add custom nameserver {name}"),
             Step::RemoveNameserver { name } => write!(f, "remove custom nameserver {name}"),
-            Step::UpdateSettings { body } => write!(f, "update the DNS settings with {}", Value::Object(body.clone())),
+            Step::UpdateSettings { body } => write!(
+                f,
+                "update the DNS settings with {}",
+                Value::Object(body.clone())
+            ),
         }
     }
 }
@@ -146,7 +153,9 @@ fn leaves(body: &Map<String, Value>, prefix: &str) -> Vec<(String, Value)> {
 fn steps(plan: &Plan) -> Vec<Step> {
     let mut steps = Vec::new();
     for m in plan.set_mismatches.iter().filter(|m| m.replace) {
-        steps.push(Step::RemoveNameserver { name: m.name.clone() });
+        steps.push(Step::RemoveNameserver {
+            name: m.name.clone(),
+        });
         steps.push(Step::AddNameserver {
             name: m.name.clone(),
             set: Some(m.declared_set),
@@ -245,7 +254,10 @@ impl Client {
                             .with_options(budget.next()?)
                             .send()
                             .await?;
-                        match listed.into_iter().find(|ns| normalized(&ns.ns_name) == *name) {
+                        match listed
+                            .into_iter()
+                            .find(|ns| normalized(&ns.ns_name) == *name)
+                        {
                             Some(ns) => {
                                 report.added.push(ns);
                                 report.recovered.push(step.clone());

@@ -37,5 +37,5 @@ mod state;
 
 pub use apply::{ACCOUNTS_AT_ONCE, AccountDone, ApplyError, ApplyReport, Step};
 pub use plan::{KnownRefusal, Plan, PlanOptions, PlannedNameserver, SetMismatch, SettingChange};
-pub use state::{DeclaredAccount, DeclaredAccounts, DeclaredNameserver};
 pub(crate) use state::normalized as state_normalized;
+pub use state::{DeclaredAccount, DeclaredAccounts, DeclaredNameserver};

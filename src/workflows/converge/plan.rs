@@ -9,9 +9,9 @@ use super::state::{DeclaredAccount, normalized};
 use crate::core::client::Client;
 use crate::core::error::Result;
 use crate::core::transport::CallOptions;
+use crate::request::schema::{self, Kind, OP_UPDATE_DNS_SETTINGS, Schema};
 use crate::types;
 use crate::workflows::budget::Budget;
-use crate::request::schema::{self, Kind, OP_UPDATE_DNS_SETTINGS, Schema};
 
 /// How to plan.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,9 +106,12 @@ pub struct Plan {
     pub refusals: Vec<KnownRefusal>,
 }
 
+/// `(field, whether a value is refused, code, message)`.
+type Refusal = (&'static str, fn(&Value) -> bool, i64, &'static str);
+
 /// Declared states that Cloudflare is known to refuse, with its answer: something no schema
-/// says. `(field, refused value, code, message)`.
-const KNOWN_REFUSALS: &[(&str, fn(&Value) -> bool, i64, &str)] = &[(
+/// says.
+const KNOWN_REFUSALS: &[Refusal] = &[(
     // terraform-provider-cloudflare #6050: HTTP 400 at apply time.
     "zone_defaults.flatten_all_cnames",
     |value| *value == Value::Bool(true),
@@ -292,10 +295,9 @@ fn property(schema: Option<&'static Schema>, name: &str) -> Option<&'static Sche
         schema = inner;
     }
     match &schema.kind {
-        Kind::Object { properties, .. } => properties
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| p.schema),
+        Kind::Object { properties, .. } => {
+            properties.iter().find(|p| p.name == name).map(|p| p.schema)
+        }
         _ => None,
     }
 }
@@ -353,7 +355,10 @@ fn diff(
 fn same(declared: &Value, current: &Value, hostname: bool) -> bool {
     match (declared, current) {
         (Value::Number(_), Value::Number(_)) => {
-            match (schema::whole_number(declared), schema::whole_number(current)) {
+            match (
+                schema::whole_number(declared),
+                schema::whole_number(current),
+            ) {
                 (Some(a), Some(b)) => a == b,
                 _ => declared.as_f64() == current.as_f64(),
             }
@@ -371,7 +376,11 @@ impl fmt::Display for Plan {
     /// The plan for people, like a Terraform plan: `+` to add, `~` to change, `-` to
     /// remove, `!` for what it reports but will not do.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "account {}:", crate::core::text::escape(&self.account_id))?;
+        writeln!(
+            f,
+            "account {}:",
+            crate::core::text::escape(&self.account_id)
+        )?;
         for refusal in &self.refusals {
             writeln!(
                 f,
@@ -380,7 +389,9 @@ impl fmt::Display for Plan {
             )?;
         }
         for m in &self.set_mismatches {
-            let current = m.current_set.map_or("no set".to_string(), |s| format!("set {s}"));
+            let current = m
+                .current_set
+                .map_or("no set".to_string(), |s| format!("set {s}"));
             if m.replace {
                 writeln!(
                     f,

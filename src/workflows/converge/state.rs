@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::core::error::{Error, InvalidArgument, Result};
-use crate::request::schema::{OP_ADD_CUSTOM_NAMESERVER, OP_GET_DNS_SETTINGS, OP_UPDATE_DNS_SETTINGS};
+use crate::request::schema::{
+    OP_ADD_CUSTOM_NAMESERVER, OP_GET_DNS_SETTINGS, OP_UPDATE_DNS_SETTINGS,
+};
 use crate::request::{self, Body};
 
 /// The declared state of several accounts: what a file of accounts holds.
@@ -99,7 +101,11 @@ impl DeclaredAccounts {
     {
         let accounts: Self = serde_path_to_error::deserialize(deserializer).map_err(|error| {
             let path = error.path().to_string();
-            let field = if path == "." { "accounts".to_string() } else { path };
+            let field = if path == "." {
+                "accounts".to_string()
+            } else {
+                path
+            };
             Error::InvalidArgument(InvalidArgument::new(field, error.inner().to_string()))
         })?;
         accounts.check()?;
@@ -198,7 +204,8 @@ impl DeclaredAccount {
                         "ns_set" => "set",
                         other => other,
                     };
-                    InvalidArgument::new(format!("custom_nameservers[{i}].{field}"), arg.rule).into()
+                    InvalidArgument::new(format!("custom_nameservers[{i}].{field}"), arg.rule)
+                        .into()
                 }
                 other => other,
             })?;
