@@ -100,7 +100,7 @@ pub struct Plan {
     pub extra: Vec<PlannedNameserver>,
     /// The extras to remove: all of them with [`PlanOptions::prune`], none otherwise.
     pub remove: Vec<String>,
-    /// Settings fields that change, in the order of the declared state.
+    /// Settings fields that change, in field order.
     pub settings: Vec<SettingChange>,
     /// What Cloudflare is known to refuse in the declared state; such a plan is not applied.
     pub refusals: Vec<KnownRefusal>,
