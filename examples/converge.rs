@@ -53,6 +53,7 @@ EXIT STATUS
     64  usage error
 ";
 
+#[derive(Debug)]
 struct Args {
     apply: bool,
     file: String,
