@@ -62,24 +62,34 @@ struct Args {
 }
 
 fn parse(args: &[String]) -> Result<Option<Args>, String> {
-    let mut command = None;
-    let mut file = None;
+    let mut positional = Vec::new();
     let (mut json, mut prune) = (false, false);
     for arg in args {
         match arg.as_str() {
             "-h" | "--help" => return Ok(None),
             "--json" => json = true,
             "--prune" => prune = true,
-            "plan" | "apply" if command.is_none() => command = Some(arg.clone()),
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
-            path if file.is_none() && command.is_some() => file = Some(path.to_string()),
-            other => return Err(format!("unexpected argument {other:?}")),
+            other => positional.push(other.to_string()),
         }
     }
-    let command = command.ok_or("give a command: plan or apply")?;
-    let file = file.ok_or("give the file of accounts")?;
+    let mut positional = positional.into_iter();
+    let apply = match positional.next().as_deref() {
+        Some("plan") => false,
+        Some("apply") => true,
+        Some(other) => {
+            return Err(format!(
+                "the first argument must be a command, plan or apply (got {other:?})"
+            ));
+        }
+        None => return Err("give a command, plan or apply, and the file of accounts".into()),
+    };
+    let file = positional.next().ok_or("give the file of accounts")?;
+    if let Some(extra) = positional.next() {
+        return Err(format!("unexpected argument {extra:?}"));
+    }
     Ok(Some(Args {
-        apply: command == "apply",
+        apply,
         file,
         json,
         prune,
