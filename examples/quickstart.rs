@@ -31,16 +31,16 @@ WHERE IT RUNS
     only reads: it lists the account's custom nameservers and shows its DNS settings.
 
 CHANGES (each may be given once, --add-ns many times)
-    --add-ns NAME[:SET]        POST custom_ns: add the custom nameserver NAME (to set SET, 1-5)
+    --add-ns NAME[:SET]        POST custom_ns: add the custom nameserver NAME (to set SET)
     --nameservers-type TYPE    PATCH dns_settings zone_defaults.nameservers.type
-                               (cloudflare.standard, cloudflare.advanced,
-                               cloudflare.standard.random, custom.account, custom.tenant)
-    --ns-ttl SECONDS           PATCH zone_defaults.ns_ttl (30-86400)
-    --zone-mode MODE           PATCH zone_defaults.zone_mode (standard, cdn_only, dns_only)
+                               (TYPES)
+    --ns-ttl SECONDS           PATCH zone_defaults.ns_ttl
+    --zone-mode MODE           PATCH zone_defaults.zone_mode (MODES)
     --soa-rname NAME           PATCH zone_defaults.soa.rname
-    --soa-ttl SECONDS          PATCH zone_defaults.soa.ttl (300-86400)
+    --soa-ttl SECONDS          PATCH zone_defaults.soa.ttl
     --soa-mname NAME|null      PATCH zone_defaults.soa.mname (null: Cloudflare assigns it)
-    All PATCH fields go in one request holding only those fields.
+    All PATCH fields go in one request holding only those fields. A value the API would
+    refuse (a set, a TTL out of range) is refused first, naming the field and the rule.
 
     -h, --help                 show this text and change nothing
 ";
@@ -140,7 +140,12 @@ async fn main() -> ExitCode {
     let changes = match parse(std::env::args().skip(1).collect()) {
         Ok(Some(changes)) => changes,
         Ok(None) => {
-            print!("{HELP}");
+            // The values come from the OpenAPI fragment, through the generated enums.
+            print!(
+                "{}",
+                HELP.replace("TYPES", &NameserverType::KNOWN.join(", "))
+                    .replace("MODES", &ZoneMode::KNOWN.join(", "))
+            );
             return ExitCode::SUCCESS;
         }
         Err(message) => {
