@@ -334,18 +334,7 @@ fn range_rule<T: PartialOrd + std::fmt::Display + Copy>(
 
 /// A value for a message: JSON, cut short, so that control characters show escaped.
 fn shown(value: &Value) -> String {
-    // JSON escapes the control characters below U+0020; the others are escaped here.
-    let text: String = value
-        .to_string()
-        .chars()
-        .map(|c| {
-            if c.is_control() {
-                format!("\\u{:04x}", u32::from(c))
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
+    let text = crate::core::text::escape(&value.to_string()).into_owned();
     if text.chars().count() > 60 {
         format!("{}…", text.chars().take(60).collect::<String>())
     } else {
