@@ -336,9 +336,8 @@ fn diff(
         let sub_schema = property(schema, name);
         let now = current.get(name).unwrap_or(&Value::Null);
         match value {
-            Value::Object(inner) if !inner.is_empty() => {
-                diff(inner, now, sub_schema, &field, out);
-            }
+            // An object declares its fields; an empty one declares nothing.
+            Value::Object(inner) => diff(inner, now, sub_schema, &field, out),
             _ if same(value, now, is_hostname(sub_schema)) => {}
             _ => out.push(SettingChange {
                 field,
@@ -437,5 +436,36 @@ impl fmt::Display for Plan {
             writeln!(f, "  no changes")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn planned(declared: DeclaredAccount, current: Value) -> Plan {
+        make_plan(&declared, &[], &current, PlanOptions::default())
+    }
+
+    #[test]
+    fn only_differing_leaves_change() {
+        let current = json!({"zone_defaults": {"ns_ttl": 86400.0, "soa": {"mname": null}}});
+        let declared = DeclaredAccount::new("a")
+            .setting("zone_defaults.ns_ttl", 86400)
+            .setting("zone_defaults.soa.mname", Value::Null)
+            .setting("zone_defaults.soa.rname", "x.example.com");
+        let plan = planned(declared, current.clone());
+        assert_eq!(plan.settings.len(), 1, "{plan}");
+        assert_eq!(plan.settings[0].field, "zone_defaults.soa.rname");
+        assert_eq!(
+            plan.update_body().unwrap(),
+            json!({"zone_defaults": {"soa": {"rname": "x.example.com"}}})
+                .as_object()
+                .unwrap()
+                .clone()
+        );
+        let empty = DeclaredAccount::new("a").setting("zone_defaults", json!({}));
+        assert!(planned(empty, current).is_empty());
     }
 }
