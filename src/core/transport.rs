@@ -84,14 +84,13 @@ struct Seen {
 }
 
 /// The context of one call: the client's shared state, the call's options, and what the
-/// transport saw. It is the generated client's inner value.
-#[derive(Clone)]
+/// transport saw. It is the generated client's inner value, shared with the call.
 pub(crate) struct CallContext {
     shared: Arc<Shared>,
     operation: &'static str,
     repeat: Repeat,
     options: CallOptions,
-    outcome: Arc<Mutex<Option<Recorded>>>,
+    outcome: Mutex<Option<Recorded>>,
 }
 
 impl fmt::Debug for CallContext {
@@ -111,21 +110,21 @@ impl CallContext {
         operation: &'static str,
         repeat: Repeat,
         options: CallOptions,
-    ) -> Result<(generated::Client, CallContext)> {
+    ) -> Result<(generated::Client, Arc<CallContext>)> {
         options.check()?;
         let shared = client.shared.clone();
         let http = shared.http.for_call(options.connect_timeout)?;
-        let context = CallContext {
+        let context = Arc::new(CallContext {
             operation,
             repeat,
             options,
-            outcome: Arc::default(),
-            shared: shared.clone(),
-        };
+            outcome: Mutex::new(None),
+            shared,
+        });
         let generated = generated::Client::new_with_client(
-            &shared.base_url,
+            &context.shared.base_url,
             http,
-            Inner(Arc::new(context.clone())),
+            Inner(context.clone()),
         );
         Ok((generated, context))
     }
