@@ -31,6 +31,14 @@ use crate::core::retry::{self, Attempt, Decision, Repeat, RetryPolicy};
 use crate::generated::progenitor as generated;
 use crate::generated::progenitor::types::FailureEnvelope;
 
+/// The status of the head the generated client gets for a complete response: outside the
+/// 2XX, 4XX and 5XX ranges the fragment declares (and every range OpenAPI can declare), so
+/// the generated code returns it untouched as an unexpected response.
+const NOT_DECODED: StatusCode = match StatusCode::from_u16(999) {
+    Ok(status) => status,
+    Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+};
+
 /// The header progenitor puts on every request; Cloudflare's API has no use for it.
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 const CF_RAY: HeaderName = HeaderName::from_static("cf-ray");
@@ -374,12 +382,14 @@ impl CallContext {
     /// Records the final outcome and gives the generated client a response to decode.
     fn stop(&self, exchange: Exchange, attempts: u32, outcome_unknown: bool) -> reqwest::Response {
         let (outcome, response) = match exchange {
-            Exchange::Complete(seen, parts) => {
-                // What the generated decoder reads: whole-number floats as integers.
-                let body = crate::core::response::whole_floats_as_integers(&seen.body)
-                    .map_or_else(|| seen.body.clone(), Bytes::from);
-                let rebuilt = http::Response::from_parts(parts, body);
-                (Ok(seen), reqwest::Response::from(rebuilt))
+            Exchange::Complete(seen, mut parts) => {
+                // The envelope is decoded by `finish` from the bytes already read, so the
+                // generated client gets a head it does not decode (a status outside the
+                // ranges it declares) and no body: no copy of the headers or the body.
+                // The head keeps the response's URL, so reqwest parses none.
+                parts.status = NOT_DECODED;
+                let placeholder = http::Response::from_parts(parts, Bytes::new());
+                (Ok(seen), reqwest::Response::from(placeholder))
             }
             Exchange::Failed(error) => (Err(error), recorded_failure()),
         };
@@ -487,7 +497,7 @@ impl CallContext {
 
     /// Turns what the generated client returned, and what the transport saw, into the
     /// caller's result.
-    pub(crate) fn finish<E: Envelope>(
+    pub(crate) fn finish<E: Envelope + serde::de::DeserializeOwned>(
         &self,
         result: std::result::Result<ResponseValue<E>, progenitor_client::Error<FailureEnvelope>>,
     ) -> Result<ApiResponse<E::Result>> {
@@ -502,7 +512,7 @@ impl CallContext {
             ));
         };
         let outcome = match recorded.outcome {
-            Ok(seen) => self.decode(&seen, result),
+            Ok(seen) => self.decode::<E>(seen),
             Err(error) => Err(error),
         };
         match outcome {
@@ -517,15 +527,27 @@ impl CallContext {
         }
     }
 
-    fn decode<E: Envelope>(
+    /// Decodes the envelope as the generated client would (the declared ranges: a success
+    /// envelope for 2xx, a failure envelope for 4xx and 5xx), from the body the transport
+    /// read, with whole-number floats read as integers.
+    fn decode<E: Envelope + serde::de::DeserializeOwned>(
         &self,
-        seen: &Seen,
-        result: std::result::Result<ResponseValue<E>, progenitor_client::Error<FailureEnvelope>>,
+        seen: Seen,
     ) -> Result<ApiResponse<E::Result>> {
-        let seen = seen.clone();
-        match result {
-            Ok(value) => {
-                let (success, errors, messages, result) = value.into_inner().into_parts();
+        let rewritten = crate::core::response::whole_floats_as_integers(&seen.body);
+        let body: &[u8] = rewritten.as_deref().unwrap_or(&seen.body);
+        let not_an_envelope = |error: serde_json::Error| {
+            let reason = if seen.body.is_empty() {
+                "the body is empty".to_string()
+            } else {
+                format!("the body is not a Cloudflare envelope: {error}")
+            };
+            self.invalid(&seen, reason)
+        };
+        match seen.status.as_u16() {
+            200..=299 => {
+                let value: E = serde_json::from_slice(body).map_err(not_an_envelope)?;
+                let (success, errors, messages, result) = value.into_parts();
                 if !success {
                     return Err(self.api_error(&seen, errors, messages));
                 }
@@ -539,23 +561,16 @@ impl CallContext {
                     None => Err(self.invalid(&seen, "the envelope says success but has no result")),
                 }
             }
-            Err(progenitor_client::Error::ErrorResponse(value)) => {
-                let envelope = value.into_inner();
+            400..=599 => {
+                let envelope: FailureEnvelope =
+                    serde_json::from_slice(body).map_err(not_an_envelope)?;
                 if envelope.success && seen.status.is_success() {
                     // Unreachable in practice: a 2xx decodes as the success envelope.
                     return Err(self.invalid(&seen, "a failure envelope that says success"));
                 }
                 Err(self.api_error(&seen, envelope.errors, envelope.messages))
             }
-            Err(progenitor_client::Error::InvalidResponsePayload(_, error)) => {
-                let reason = if seen.body.is_empty() {
-                    "the body is empty".to_string()
-                } else {
-                    format!("the body is not a Cloudflare envelope: {error}")
-                };
-                Err(self.invalid(&seen, reason))
-            }
-            Err(progenitor_client::Error::UnexpectedResponse(_)) => {
+            _ => {
                 let reason = if seen.status.is_redirection() {
                     "a redirect, which the client does not follow".to_string()
                 } else {
@@ -563,7 +578,6 @@ impl CallContext {
                 };
                 Err(self.invalid(&seen, reason))
             }
-            Err(other) => Err(self.invalid(&seen, other.to_string())),
         }
     }
 }
