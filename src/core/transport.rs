@@ -1,10 +1,12 @@
 //! How a generated request reaches Cloudflare, and how its answer becomes a result.
 //!
-//! The progenitor client builds each request (method, path, JSON body) and decodes each
-//! envelope. This module sits in its hooks: it removes the `api-version` header progenitor
-//! adds, puts on the credentials and the user agent, applies the timeout, reads the body
-//! up to a bound, and records what it saw (status, `cf-ray`, body) in the call's
-//! [`CallContext`], so that every failure can be reported with those facts.
+//! The progenitor client builds each request (method, path, JSON body). This module sits in
+//! its hooks: it removes the `api-version` header progenitor adds, puts on the credentials
+//! and the user agent, applies the timeout, reads the body up to a bound, and records what
+//! it saw (status, `cf-ray`, body) in the call's [`CallContext`], so that every failure can
+//! be reported with those facts. The `post` hook then stops the generated code, and
+//! [`CallContext::finish`] decodes the envelope (into the generated types, by the ranges the
+//! fragment declares) from the bytes already read.
 
 use std::fmt;
 use std::sync::atomic::AtomicU8;
@@ -13,9 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::BodyExt;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
-use reqwest::ResponseBuilderExt;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, USER_AGENT};
 use tokio::time::Instant;
@@ -30,14 +30,6 @@ use crate::core::response::{ApiResponse, Envelope};
 use crate::core::retry::{self, Attempt, Decision, Repeat, RetryPolicy};
 use crate::generated::progenitor as generated;
 use crate::generated::progenitor::types::FailureEnvelope;
-
-/// The status of the head the generated client gets for a complete response: outside the
-/// 2XX, 4XX and 5XX ranges the fragment declares (and every range OpenAPI can declare), so
-/// the generated code returns it untouched as an unexpected response.
-const NOT_DECODED: StatusCode = match StatusCode::from_u16(999) {
-    Ok(status) => status,
-    Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
-};
 
 /// The header progenitor puts on every request; Cloudflare's API has no use for it.
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
@@ -76,8 +68,8 @@ struct Recorded {
 
 /// How one attempt ended.
 enum Exchange {
-    /// A whole response: what was seen, and the response's head to rebuild it.
-    Complete(Seen, http::response::Parts),
+    /// A whole response: what was seen, and the response (its body read).
+    Complete(Seen, reqwest::Response),
     /// A failure, already turned into the caller's error.
     Failed(Error),
 }
@@ -227,6 +219,10 @@ impl CallContext {
             method = %request.method(),
             path = request.url().path(),
         );
+        if span.is_disabled() {
+            // No subscriber wants it: no span to enter and leave at every poll.
+            return self.attempts(http, request).await;
+        }
         self.attempts(http, request).instrument(span).await
     }
 
@@ -379,18 +375,13 @@ impl CallContext {
         }
     }
 
-    /// Records the final outcome and gives the generated client a response to decode.
+    /// Records the final outcome and gives the generated client a response to return.
     fn stop(&self, exchange: Exchange, attempts: u32, outcome_unknown: bool) -> reqwest::Response {
         let (outcome, response) = match exchange {
-            Exchange::Complete(seen, mut parts) => {
-                // The envelope is decoded by `finish` from the bytes already read, so the
-                // generated client gets a head it does not decode (a status outside the
-                // ranges it declares) and no body: no copy of the headers or the body.
-                // The head keeps the response's URL, so reqwest parses none.
-                parts.status = NOT_DECODED;
-                let placeholder = http::Response::from_parts(parts, Bytes::new());
-                (Ok(seen), reqwest::Response::from(placeholder))
-            }
+            // The envelope is decoded by `finish` from the bytes already read; the generated
+            // client gets the response back (its body read) and the `post` hook stops it
+            // before it decodes anything.
+            Exchange::Complete(seen, response) => (Ok(seen), response),
             Exchange::Failed(error) => (Err(error), recorded_failure()),
         };
         self.record(Recorded {
@@ -410,7 +401,7 @@ impl CallContext {
         sent: &SendState,
     ) -> (Exchange, Attempt) {
         let origin = request.url().origin();
-        let response = match http.execute(request).await {
+        let mut response = match http.execute(request).await {
             Ok(response) => response,
             Err(error) => {
                 let attempt = if error.is_builder() {
@@ -430,9 +421,8 @@ impl CallContext {
         let status = response.status();
         let cf_ray = header_str(response.headers(), CF_RAY);
         let retry_after = retry_after(response.headers());
-        // Keep the URL in the head, so that rebuilding the response does not parse one.
-        let url = response.url().clone();
-        if url.origin() != origin {
+        let url = response.url();
+        if !same_origin(url, &origin) {
             // Only a reqwest::Client supplied by the caller follows redirects. The answer of
             // another host is never used.
             let seen = Seen {
@@ -451,19 +441,13 @@ impl CallContext {
             );
             return (Exchange::Failed(error), Attempt::Final);
         }
-        let (mut parts, body) = http::Response::from(response).into_parts();
-        parts.extensions = http::Response::builder()
-            .url(url)
-            .body(())
-            .map(|r| r.into_parts().0.extensions)
-            .unwrap_or_default();
         let limit = self.shared.max_response_bytes;
         let keep = crate::core::error::BODY_EXCERPT_LIMIT + self.shared.auth.longest_secret();
         let attempt = Attempt::Response {
             status: status.as_u16(),
             retry_after,
         };
-        match read_bounded(body, &parts.headers, limit, keep).await {
+        match read_bounded(&mut response, limit, keep).await {
             Ok(body) => {
                 let seen = Seen {
                     status,
@@ -471,7 +455,7 @@ impl CallContext {
                     retry_after,
                     body,
                 };
-                (Exchange::Complete(seen, parts), attempt)
+                (Exchange::Complete(seen, response), attempt)
             }
             Err(BodyError::TooLarge(read)) => {
                 let seen = Seen {
@@ -614,6 +598,18 @@ impl ClientHooks<Inner> for generated::Client {
     ) -> reqwest::Result<reqwest::Response> {
         Ok(self.inner().0.send(self.client(), request).await)
     }
+
+    /// The transport has recorded the outcome, and [`CallContext::finish`] decodes the
+    /// envelope from the bytes it read: the generated client stops here, without copying
+    /// the headers or decoding the body a second time. (The error never reaches the
+    /// caller: `finish` reads the record.)
+    async fn post<E>(
+        &self,
+        _result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> std::result::Result<(), progenitor_client::Error<E>> {
+        Err(progenitor_client::Error::Custom(String::new()))
+    }
 }
 
 fn header_str(headers: &HeaderMap, name: HeaderName) -> Option<String> {
@@ -650,6 +646,24 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         date.duration_since(std::time::SystemTime::now())
             .unwrap_or(Duration::ZERO),
     )
+}
+
+/// Whether a response's URL is on the request's origin (scheme, host, port), without
+/// building the response URL's origin.
+fn same_origin(url: &url::Url, origin: &url::Origin) -> bool {
+    match origin {
+        url::Origin::Tuple(scheme, host, port) => {
+            url.scheme() == scheme
+                && match (url.host(), host) {
+                    (Some(url::Host::Domain(a)), url::Host::Domain(b)) => a == b,
+                    (Some(url::Host::Ipv4(a)), url::Host::Ipv4(b)) => a == *b,
+                    (Some(url::Host::Ipv6(a)), url::Host::Ipv6(b)) => a == *b,
+                    _ => false,
+                }
+                && url.port_or_known_default() == Some(*port)
+        }
+        url::Origin::Opaque(_) => false,
+    }
 }
 
 /// Runs `future` until the deadline, if there is one; `None` when the deadline passed first.
@@ -799,12 +813,12 @@ enum BodyError {
 /// otherwise the buffer grows, never past the limit, so the memory a response takes stays
 /// near its size.
 async fn read_bounded(
-    mut body: reqwest::Body,
-    headers: &HeaderMap,
+    response: &mut reqwest::Response,
     limit: usize,
     keep: usize,
 ) -> std::result::Result<Bytes, BodyError> {
-    let declared = headers
+    let declared = response
+        .headers()
         .get(reqwest::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
@@ -814,10 +828,8 @@ async fn read_bounded(
     let declared = declared.map(|len| len as usize);
     let mut first: Option<Bytes> = None;
     let mut joined: Vec<u8> = Vec::new();
-    while let Some(frame) = body.frame().await {
-        let Ok(chunk) = frame.map_err(BodyError::Transport)?.into_data() else {
-            continue; // trailers
-        };
+    // `chunk` reads the body frame by frame (trailers skipped), leaving the response whole.
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
         let read = first.as_ref().map_or(joined.len(), Bytes::len);
         if read + chunk.len() > limit {
             let mut excerpt = first.map_or(joined, |b| b.to_vec());
