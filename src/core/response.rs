@@ -54,9 +54,9 @@ pub(crate) fn whole_floats_as_integers(body: &[u8]) -> Option<Vec<u8>> {
 
 /// Whether a number outside strings has a fraction or an exponent.
 ///
-/// Most of a Cloudflare body is strings, and a string is skipped to its end in one search
-/// (`memchr` for the closing quote or a backslash) rather than byte by byte; only the bytes
-/// between strings are looked at one at a time.
+/// Most of a Cloudflare body is strings, and a string is skipped to its end with little work
+/// per byte (a tight loop for its first bytes, then `memchr` for the closing quote or a
+/// backslash); the bytes between strings go through the number state one at a time.
 fn has_float_syntax(body: &[u8]) -> bool {
     let mut i = 0;
     let mut in_number = false;
@@ -64,8 +64,17 @@ fn has_float_syntax(body: &[u8]) -> bool {
         match body[i] {
             b'"' => {
                 in_number = false;
-                // Skip the string: to the next quote that no backslash escapes.
+                // Skip the string: to the next quote that no backslash escapes. Most strings
+                // are short: their first bytes are looked at one by one, then `memchr`.
                 i += 1;
+                let short_end = body.len().min(i + 24);
+                while i < short_end && body[i] != b'"' && body[i] != b'\\' {
+                    i += 1;
+                }
+                if i < short_end && body[i] == b'"' {
+                    i += 1;
+                    continue;
+                }
                 loop {
                     match memchr::memchr2(b'"', b'\\', &body[i..]) {
                         // An unterminated string: nothing after it is outside a string.
@@ -145,6 +154,18 @@ mod tests {
         assert!(!has_float_syntax(br#"{"a":"unterminated 1.0"#));
         assert!(!has_float_syntax(br#"{"ns1.example.com":true,"x":false}"#));
         assert!(has_float_syntax(b"-0.5"));
+        let long = format!(
+            r#"{{"a":"{}\"1.5\"{}","b":2.5}}"#,
+            "x".repeat(40),
+            "y".repeat(40)
+        );
+        assert!(has_float_syntax(long.as_bytes()));
+        let long = format!(
+            r#"{{"a":"{}\"1.5\"{}","b":2}}"#,
+            "x".repeat(20),
+            "y".repeat(40)
+        );
+        assert!(!has_float_syntax(long.as_bytes()));
         assert!(!has_float_syntax(b""));
     }
 }
