@@ -4,7 +4,9 @@
 # binary written with reqwest + rustls + serde + tokio directly (the baseline). Prints the
 # wall time and the number of packages compiled of each, in one run.
 #
-# Usage: bash benches/dependent_build.sh   (several clean builds: a few minutes)
+# Usage: bash benches/dependent_build.sh [project…]   (several clean builds: a few minutes)
+# Projects: plain-reqwest-rustls crate-default crate-aws-lc-rs crate-native-tls (all by
+# default).
 # Needs the packages in cargo's cache (it builds --offline; run `cargo fetch` first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,7 +82,9 @@ new_project crate-native-tls \
 
 echo "| dependent | clean \`cargo build\` | packages compiled |"
 echo "|---|---:|---:|"
-for project in plain-reqwest-rustls crate-default crate-aws-lc-rs crate-native-tls; do
+projects=("$@")
+[ ${#projects[@]} -gt 0 ] || projects=(plain-reqwest-rustls crate-default crate-aws-lc-rs crate-native-tls)
+for project in "${projects[@]}"; do
   (
     cd "$work/$project"
     # Start from the crate's own lock file, so that every side builds the same versions
