@@ -78,7 +78,11 @@ fn main() {
 
     println!("cargo:rerun-if-env-changed={WRITE_GENERATED}");
     let for_progenitor = api.progenitor_spec();
-    write(&out_dir, "codegen.rs", &progenitor_client(&api, for_progenitor));
+    write(
+        &out_dir,
+        "codegen.rs",
+        &progenitor_client(&api, for_progenitor),
+    );
     write(&out_dir, "open_enums.rs", &api.generate_open_enums());
     write(&out_dir, "schema_table.rs", &api.generate_schema_table());
     write(&out_dir, "operations.rs", &api.generate_operations());
