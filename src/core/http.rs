@@ -188,9 +188,41 @@ fn build(connect_timeout: Duration, proxy: Option<&ProxySetting>) -> Result<reqw
         }
         None => builder,
     };
+    let builder = with_tls(builder)?;
     builder
         .build()
         .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// rustls with the crypto provider the crate's features pick: `aws-lc-rs` when that feature
+/// is on, otherwise `ring`. The certificates are checked by the platform's verifier, HTTP/1.1
+/// is offered by ALPN, TLS 1.2 and 1.3 only: what reqwest's own rustls configuration does,
+/// with the provider chosen here rather than installed for the whole process.
+#[cfg(any(feature = "ring", feature = "aws-lc-rs"))]
+fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder> {
+    use std::sync::Arc;
+    #[cfg(feature = "aws-lc-rs")]
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    #[cfg(not(feature = "aws-lc-rs"))]
+    let provider = rustls::crypto::ring::default_provider();
+    let provider = Arc::new(provider);
+    let tls_error = |e: rustls::Error| Error::Config(format!("cannot set up TLS: {e}"));
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone()).map_err(tls_error)?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(tls_error)?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(builder.tls_backend_preconfigured(config))
+}
+
+/// Native TLS (or no TLS at all, when no TLS feature is on: then only `http://` URLs, such
+/// as the fake's, or a supplied `reqwest::Client` work): reqwest's own setup.
+#[cfg(not(any(feature = "ring", feature = "aws-lc-rs")))]
+fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder> {
+    Ok(builder)
 }
 
 #[cfg(test)]

@@ -53,29 +53,49 @@ pub(crate) fn whole_floats_as_integers(body: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Whether a number outside strings has a fraction or an exponent.
+///
+/// Most of a Cloudflare body is strings, and a string is skipped to its end with little work
+/// per byte (a tight loop for its first bytes, then `memchr` for the closing quote or a
+/// backslash); the bytes between strings go through the number state one at a time.
 fn has_float_syntax(body: &[u8]) -> bool {
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut i = 0;
     let mut in_number = false;
-    for &byte in body {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
+    while i < body.len() {
+        match body[i] {
             b'"' => {
-                in_string = true;
                 in_number = false;
+                // Skip the string: to the next quote that no backslash escapes. Most strings
+                // are short: their first bytes are looked at one by one, then `memchr`.
+                i += 1;
+                let short_end = body.len().min(i + 24);
+                while i < short_end && body[i] != b'"' && body[i] != b'\\' {
+                    i += 1;
+                }
+                if i < short_end && body[i] == b'"' {
+                    i += 1;
+                    continue;
+                }
+                loop {
+                    match memchr::memchr2(b'"', b'\\', &body[i..]) {
+                        // An unterminated string: nothing after it is outside a string.
+                        None => return false,
+                        Some(at) if body[i + at] == b'\\' => i += at + 2,
+                        Some(at) => {
+                            i += at + 1;
+                            break;
+                        }
+                    }
+                    if i >= body.len() {
+                        return false;
+                    }
+                }
+                continue;
             }
             b'-' | b'0'..=b'9' => in_number = true,
             b'.' | b'e' | b'E' if in_number => return true,
             _ => in_number = false,
         }
+        i += 1;
     }
     false
 }
@@ -122,5 +142,30 @@ mod tests {
         );
         assert_eq!(whole_floats_as_integers(br#"{"a":1.5}"#), None);
         assert_eq!(whole_floats_as_integers(b"<html>1.0</html>"), None);
+    }
+
+    #[test]
+    fn the_float_scan_skips_strings_and_escapes() {
+        assert!(has_float_syntax(br#"{"a":"x","b":1.0}"#));
+        assert!(has_float_syntax(br#"{"a":"\"","b":1e3}"#));
+        assert!(has_float_syntax(br#"{"a\\":2E1}"#));
+        assert!(!has_float_syntax(br#"{"a":"1.0","b":"\"2.0\"","c":7}"#));
+        assert!(!has_float_syntax(br#"{"a":"1.0\"#));
+        assert!(!has_float_syntax(br#"{"a":"unterminated 1.0"#));
+        assert!(!has_float_syntax(br#"{"ns1.example.com":true,"x":false}"#));
+        assert!(has_float_syntax(b"-0.5"));
+        let long = format!(
+            r#"{{"a":"{}\"1.5\"{}","b":2.5}}"#,
+            "x".repeat(40),
+            "y".repeat(40)
+        );
+        assert!(has_float_syntax(long.as_bytes()));
+        let long = format!(
+            r#"{{"a":"{}\"1.5\"{}","b":2}}"#,
+            "x".repeat(20),
+            "y".repeat(40)
+        );
+        assert!(!has_float_syntax(long.as_bytes()));
+        assert!(!has_float_syntax(b""));
     }
 }

@@ -1,10 +1,12 @@
 //! How a generated request reaches Cloudflare, and how its answer becomes a result.
 //!
-//! The progenitor client builds each request (method, path, JSON body) and decodes each
-//! envelope. This module sits in its hooks: it removes the `api-version` header progenitor
-//! adds, puts on the credentials and the user agent, applies the timeout, reads the body
-//! up to a bound, and records what it saw (status, `cf-ray`, body) in the call's
-//! [`CallContext`], so that every failure can be reported with those facts.
+//! The progenitor client builds each request (method, path, JSON body). This module sits in
+//! its hooks: it removes the `api-version` header progenitor adds, puts on the credentials
+//! and the user agent, applies the timeout, reads the body up to a bound, and records what
+//! it saw (status, `cf-ray`, body) in the call's [`CallContext`], so that every failure can
+//! be reported with those facts. The `post` hook then stops the generated code, and
+//! [`CallContext::finish`] decodes the envelope (into the generated types, by the ranges the
+//! fragment declares) from the bytes already read.
 
 use std::fmt;
 use std::sync::atomic::AtomicU8;
@@ -13,9 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::BodyExt;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
-use reqwest::ResponseBuilderExt;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, USER_AGENT};
 use tokio::time::Instant;
@@ -68,8 +68,8 @@ struct Recorded {
 
 /// How one attempt ended.
 enum Exchange {
-    /// A whole response: what was seen, and the response's head to rebuild it.
-    Complete(Seen, http::response::Parts),
+    /// A whole response: what was seen, and the response (its body read).
+    Complete(Seen, reqwest::Response),
     /// A failure, already turned into the caller's error.
     Failed(Error),
 }
@@ -84,14 +84,13 @@ struct Seen {
 }
 
 /// The context of one call: the client's shared state, the call's options, and what the
-/// transport saw. It is the generated client's inner value.
-#[derive(Clone)]
+/// transport saw. It is the generated client's inner value, shared with the call.
 pub(crate) struct CallContext {
     shared: Arc<Shared>,
     operation: &'static str,
     repeat: Repeat,
     options: CallOptions,
-    outcome: Arc<Mutex<Option<Recorded>>>,
+    outcome: Mutex<Option<Recorded>>,
 }
 
 impl fmt::Debug for CallContext {
@@ -111,21 +110,21 @@ impl CallContext {
         operation: &'static str,
         repeat: Repeat,
         options: CallOptions,
-    ) -> Result<(generated::Client, CallContext)> {
+    ) -> Result<(generated::Client, Arc<CallContext>)> {
         options.check()?;
         let shared = client.shared.clone();
         let http = shared.http.for_call(options.connect_timeout)?;
-        let context = CallContext {
+        let context = Arc::new(CallContext {
             operation,
             repeat,
             options,
-            outcome: Arc::default(),
-            shared: shared.clone(),
-        };
+            outcome: Mutex::new(None),
+            shared,
+        });
         let generated = generated::Client::new_with_client(
-            &shared.base_url,
+            &context.shared.base_url,
             http,
-            Inner(Arc::new(context.clone())),
+            Inner(context.clone()),
         );
         Ok((generated, context))
     }
@@ -220,6 +219,10 @@ impl CallContext {
             method = %request.method(),
             path = request.url().path(),
         );
+        if span.is_disabled() {
+            // No subscriber wants it: no span to enter and leave at every poll.
+            return self.attempts(http, request).await;
+        }
         self.attempts(http, request).instrument(span).await
     }
 
@@ -372,16 +375,13 @@ impl CallContext {
         }
     }
 
-    /// Records the final outcome and gives the generated client a response to decode.
+    /// Records the final outcome and gives the generated client a response to return.
     fn stop(&self, exchange: Exchange, attempts: u32, outcome_unknown: bool) -> reqwest::Response {
         let (outcome, response) = match exchange {
-            Exchange::Complete(seen, parts) => {
-                // What the generated decoder reads: whole-number floats as integers.
-                let body = crate::core::response::whole_floats_as_integers(&seen.body)
-                    .map_or_else(|| seen.body.clone(), Bytes::from);
-                let rebuilt = http::Response::from_parts(parts, body);
-                (Ok(seen), reqwest::Response::from(rebuilt))
-            }
+            // The envelope is decoded by `finish` from the bytes already read; the generated
+            // client gets the response back (its body read) and the `post` hook stops it
+            // before it decodes anything.
+            Exchange::Complete(seen, response) => (Ok(seen), response),
             Exchange::Failed(error) => (Err(error), recorded_failure()),
         };
         self.record(Recorded {
@@ -401,7 +401,7 @@ impl CallContext {
         sent: &SendState,
     ) -> (Exchange, Attempt) {
         let origin = request.url().origin();
-        let response = match http.execute(request).await {
+        let mut response = match http.execute(request).await {
             Ok(response) => response,
             Err(error) => {
                 let attempt = if error.is_builder() {
@@ -421,9 +421,8 @@ impl CallContext {
         let status = response.status();
         let cf_ray = header_str(response.headers(), CF_RAY);
         let retry_after = retry_after(response.headers());
-        // Keep the URL in the head, so that rebuilding the response does not parse one.
-        let url = response.url().clone();
-        if url.origin() != origin {
+        let url = response.url();
+        if !same_origin(url, &origin) {
             // Only a reqwest::Client supplied by the caller follows redirects. The answer of
             // another host is never used.
             let seen = Seen {
@@ -442,19 +441,13 @@ impl CallContext {
             );
             return (Exchange::Failed(error), Attempt::Final);
         }
-        let (mut parts, body) = http::Response::from(response).into_parts();
-        parts.extensions = http::Response::builder()
-            .url(url)
-            .body(())
-            .map(|r| r.into_parts().0.extensions)
-            .unwrap_or_default();
         let limit = self.shared.max_response_bytes;
         let keep = crate::core::error::BODY_EXCERPT_LIMIT + self.shared.auth.longest_secret();
         let attempt = Attempt::Response {
             status: status.as_u16(),
             retry_after,
         };
-        match read_bounded(body, &parts.headers, limit, keep).await {
+        match read_bounded(&mut response, limit, keep).await {
             Ok(body) => {
                 let seen = Seen {
                     status,
@@ -462,7 +455,7 @@ impl CallContext {
                     retry_after,
                     body,
                 };
-                (Exchange::Complete(seen, parts), attempt)
+                (Exchange::Complete(seen, response), attempt)
             }
             Err(BodyError::TooLarge(read)) => {
                 let seen = Seen {
@@ -488,7 +481,7 @@ impl CallContext {
 
     /// Turns what the generated client returned, and what the transport saw, into the
     /// caller's result.
-    pub(crate) fn finish<E: Envelope>(
+    pub(crate) fn finish<E: Envelope + serde::de::DeserializeOwned>(
         &self,
         result: std::result::Result<ResponseValue<E>, progenitor_client::Error<FailureEnvelope>>,
     ) -> Result<ApiResponse<E::Result>> {
@@ -503,7 +496,7 @@ impl CallContext {
             ));
         };
         let outcome = match recorded.outcome {
-            Ok(seen) => self.decode(&seen, result),
+            Ok(seen) => self.decode::<E>(seen),
             Err(error) => Err(error),
         };
         match outcome {
@@ -518,15 +511,27 @@ impl CallContext {
         }
     }
 
-    fn decode<E: Envelope>(
+    /// Decodes the envelope as the generated client would (the declared ranges: a success
+    /// envelope for 2xx, a failure envelope for 4xx and 5xx), from the body the transport
+    /// read, with whole-number floats read as integers.
+    fn decode<E: Envelope + serde::de::DeserializeOwned>(
         &self,
-        seen: &Seen,
-        result: std::result::Result<ResponseValue<E>, progenitor_client::Error<FailureEnvelope>>,
+        seen: Seen,
     ) -> Result<ApiResponse<E::Result>> {
-        let seen = seen.clone();
-        match result {
-            Ok(value) => {
-                let (success, errors, messages, result) = value.into_inner().into_parts();
+        let rewritten = crate::core::response::whole_floats_as_integers(&seen.body);
+        let body: &[u8] = rewritten.as_deref().unwrap_or(&seen.body);
+        let not_an_envelope = |error: serde_json::Error| {
+            let reason = if seen.body.is_empty() {
+                "the body is empty".to_string()
+            } else {
+                format!("the body is not a Cloudflare envelope: {error}")
+            };
+            self.invalid(&seen, reason)
+        };
+        match seen.status.as_u16() {
+            200..=299 => {
+                let value: E = serde_json::from_slice(body).map_err(not_an_envelope)?;
+                let (success, errors, messages, result) = value.into_parts();
                 if !success {
                     return Err(self.api_error(&seen, errors, messages));
                 }
@@ -540,23 +545,16 @@ impl CallContext {
                     None => Err(self.invalid(&seen, "the envelope says success but has no result")),
                 }
             }
-            Err(progenitor_client::Error::ErrorResponse(value)) => {
-                let envelope = value.into_inner();
+            400..=599 => {
+                let envelope: FailureEnvelope =
+                    serde_json::from_slice(body).map_err(not_an_envelope)?;
                 if envelope.success && seen.status.is_success() {
                     // Unreachable in practice: a 2xx decodes as the success envelope.
                     return Err(self.invalid(&seen, "a failure envelope that says success"));
                 }
                 Err(self.api_error(&seen, envelope.errors, envelope.messages))
             }
-            Err(progenitor_client::Error::InvalidResponsePayload(_, error)) => {
-                let reason = if seen.body.is_empty() {
-                    "the body is empty".to_string()
-                } else {
-                    format!("the body is not a Cloudflare envelope: {error}")
-                };
-                Err(self.invalid(&seen, reason))
-            }
-            Err(progenitor_client::Error::UnexpectedResponse(_)) => {
+            _ => {
                 let reason = if seen.status.is_redirection() {
                     "a redirect, which the client does not follow".to_string()
                 } else {
@@ -564,7 +562,6 @@ impl CallContext {
                 };
                 Err(self.invalid(&seen, reason))
             }
-            Err(other) => Err(self.invalid(&seen, other.to_string())),
         }
     }
 }
@@ -600,6 +597,18 @@ impl ClientHooks<Inner> for generated::Client {
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         Ok(self.inner().0.send(self.client(), request).await)
+    }
+
+    /// The transport has recorded the outcome, and [`CallContext::finish`] decodes the
+    /// envelope from the bytes it read: the generated client stops here, without copying
+    /// the headers or decoding the body a second time. (The error never reaches the
+    /// caller: `finish` reads the record.)
+    async fn post<E>(
+        &self,
+        _result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> std::result::Result<(), progenitor_client::Error<E>> {
+        Err(progenitor_client::Error::Custom(String::new()))
     }
 }
 
@@ -637,6 +646,24 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         date.duration_since(std::time::SystemTime::now())
             .unwrap_or(Duration::ZERO),
     )
+}
+
+/// Whether a response's URL is on the request's origin (scheme, host, port), without
+/// building the response URL's origin.
+fn same_origin(url: &url::Url, origin: &url::Origin) -> bool {
+    match origin {
+        url::Origin::Tuple(scheme, host, port) => {
+            url.scheme() == scheme
+                && match (url.host(), host) {
+                    (Some(url::Host::Domain(a)), url::Host::Domain(b)) => a == b,
+                    (Some(url::Host::Ipv4(a)), url::Host::Ipv4(b)) => a == *b,
+                    (Some(url::Host::Ipv6(a)), url::Host::Ipv6(b)) => a == *b,
+                    _ => false,
+                }
+                && url.port_or_known_default() == Some(*port)
+        }
+        url::Origin::Opaque(_) => false,
+    }
 }
 
 /// Runs `future` until the deadline, if there is one; `None` when the deadline passed first.
@@ -786,12 +813,12 @@ enum BodyError {
 /// otherwise the buffer grows, never past the limit, so the memory a response takes stays
 /// near its size.
 async fn read_bounded(
-    mut body: reqwest::Body,
-    headers: &HeaderMap,
+    response: &mut reqwest::Response,
     limit: usize,
     keep: usize,
 ) -> std::result::Result<Bytes, BodyError> {
-    let declared = headers
+    let declared = response
+        .headers()
         .get(reqwest::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
@@ -801,10 +828,8 @@ async fn read_bounded(
     let declared = declared.map(|len| len as usize);
     let mut first: Option<Bytes> = None;
     let mut joined: Vec<u8> = Vec::new();
-    while let Some(frame) = body.frame().await {
-        let Ok(chunk) = frame.map_err(BodyError::Transport)?.into_data() else {
-            continue; // trailers
-        };
+    // `chunk` reads the body frame by frame (trailers skipped), leaving the response whole.
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
         let read = first.as_ref().map_or(joined.len(), Bytes::len);
         if read + chunk.len() > limit {
             let mut excerpt = first.map_or(joined, |b| b.to_vec());

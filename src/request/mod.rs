@@ -133,11 +133,9 @@ impl Body {
 /// problem becomes [`Error::InvalidArgument`] naming the field's path.
 pub(crate) fn check(op: &Operation, params: &[&str], body: Option<&Body>) -> Result<()> {
     for (param, value) in op.params.iter().zip(params) {
-        check_value(
-            param.schema,
-            &Value::String((*value).to_string()),
-            param.name,
-        )?;
+        let mut problems = Vec::new();
+        schema::check_str(param.schema, value, Side::Client, &mut problems);
+        first_problem(problems, param.name)?;
         path_segment(param, value)?;
     }
     if let Some(body) = body {
@@ -145,16 +143,16 @@ pub(crate) fn check(op: &Operation, params: &[&str], body: Option<&Body>) -> Res
             return Err(InvalidArgument::new(field.clone(), rule.clone()).into());
         }
         if let Some(schema) = op.body {
-            check_value(schema, &Value::Object(body.map.clone()), "body")?;
+            let mut problems = Vec::new();
+            schema::check_object(schema, &body.map, Side::Client, &mut problems);
+            first_problem(problems, "body")?;
         }
     }
     Ok(())
 }
 
-fn check_value(schema: &schema::Schema, value: &Value, root: &str) -> Result<()> {
-    let mut problems = Vec::new();
-    let mut path = Vec::new();
-    schema::check(schema, value, Side::Client, &mut path, &mut problems);
+/// The first problem found, as [`Error::InvalidArgument`] naming the field under `root`.
+fn first_problem(problems: Vec<schema::Problem>, root: &str) -> Result<()> {
     match problems.into_iter().next() {
         None => Ok(()),
         Some(problem) => {

@@ -160,145 +160,258 @@ pub(crate) fn check(
     path: &mut Vec<String>,
     problems: &mut Vec<Problem>,
 ) {
-    check_as(schema, schema.nullable, value, side, path, problems);
+    let mut walk = Walk::new(path, side, problems);
+    walk.value(schema, schema.nullable, value);
 }
 
-fn check_as(
+/// Checks a JSON object against `schema` without making a `Value` of it first: what the
+/// client does with a request body before sending it.
+pub(crate) fn check_object(
     schema: &Schema,
-    nullable: bool,
-    value: &Value,
+    object: &serde_json::Map<String, Value>,
     side: Side,
-    path: &mut Vec<String>,
     problems: &mut Vec<Problem>,
 ) {
-    let mut problem = |rule: String| {
-        problems.push(Problem {
-            path: path.clone(),
-            rule,
-        })
-    };
-    if value.is_null() {
-        if !nullable {
-            problem("must not be null".to_string());
-        }
-        return;
+    let mut root = Vec::new();
+    let mut walk = Walk::new(&mut root, side, problems);
+    let before = walk.problems.len();
+    walk.by_fields = true;
+    walk.object(schema, object);
+    if walk.problems.len() > before {
+        walk.problems.truncate(before);
+        walk.by_fields = false;
+        walk.object(schema, object);
     }
-    match &schema.kind {
-        Kind::Any => {}
-        Kind::Same(inner) => {
-            check_as(
-                inner,
-                nullable || inner.nullable,
-                value,
-                side,
-                path,
-                problems,
-            );
+}
+
+/// Checks a string against `schema`, as [`check`] does with a JSON string, without making a
+/// `Value` of it: what the client does with a path parameter.
+pub(crate) fn check_str(schema: &Schema, text: &str, side: Side, problems: &mut Vec<Problem>) {
+    let mut root = Vec::new();
+    let mut walk = Walk::new(&mut root, side, problems);
+    walk.str(schema, text);
+}
+
+/// One walk over a value: where it is (borrowed names, so that a value that keeps its
+/// schema allocates nothing), and the problems found, each with its path made owned.
+struct Walk<'p, 'v> {
+    /// The path the caller started from.
+    prefix: &'p [String],
+    /// Where the walk is below it.
+    path: Vec<std::borrow::Cow<'v, str>>,
+    side: Side,
+    problems: &'p mut Vec<Problem>,
+    /// Walk an object's own fields rather than its schema's properties: much less work for
+    /// the few fields a request sets, but problems come in another order. A walk that finds
+    /// one is run again in schema order, so that the first problem reported never changes.
+    by_fields: bool,
+}
+
+impl<'p, 'v> Walk<'p, 'v> {
+    fn new(prefix: &'p mut Vec<String>, side: Side, problems: &'p mut Vec<Problem>) -> Self {
+        Self {
+            prefix,
+            path: Vec::new(),
+            side,
+            problems,
+            by_fields: false,
         }
-        Kind::Boolean => {
-            if !value.is_boolean() {
-                problem(format!("must be true or false (got {})", shown(value)));
+    }
+
+    fn problem(&mut self, rule: String) {
+        let path = self
+            .prefix
+            .iter()
+            .cloned()
+            .chain(self.path.iter().map(|segment| segment.to_string()))
+            .collect();
+        self.problems.push(Problem { path, rule });
+    }
+
+    /// An object at the root: its own schema's properties, through `allOf: [$ref]`.
+    fn object(&mut self, schema: &'v Schema, object: &'v serde_json::Map<String, Value>) {
+        match &schema.kind {
+            Kind::Object {
+                properties,
+                additional,
+            } => self.properties(properties, *additional, object),
+            Kind::Same(inner) => self.object(inner, object),
+            _ => self.other(schema, Value::Object(object.clone())),
+        }
+    }
+
+    /// A string at the root.
+    fn str(&mut self, schema: &'v Schema, text: &str) {
+        match &schema.kind {
+            Kind::String { .. } | Kind::Any => self.string(schema, text, None),
+            Kind::Same(inner) => self.str(inner, text),
+            _ => self.other(schema, Value::String(text.to_string())),
+        }
+    }
+
+    /// A root value of another kind than its schema expects: checked as JSON.
+    fn other(&mut self, schema: &Schema, value: Value) {
+        let mut path = self.prefix.to_vec();
+        check(schema, &value, self.side, &mut path, self.problems);
+    }
+
+    fn value(&mut self, schema: &'v Schema, nullable: bool, value: &'v Value) {
+        if value.is_null() {
+            if !nullable {
+                self.problem("must not be null".to_string());
             }
+            return;
         }
-        Kind::Integer { min, max } => match whole_number(value) {
-            None => problem(format!("must be a whole number (got {})", shown(value))),
-            Some(n) => {
-                if let Some(rule) = range_rule(n, *min, *max) {
-                    problem(rule);
+        match &schema.kind {
+            Kind::Any => {}
+            Kind::Same(inner) => self.value(inner, nullable || inner.nullable, value),
+            Kind::Boolean => {
+                if !value.is_boolean() {
+                    self.problem(format!("must be true or false (got {})", shown(value)));
                 }
             }
-        },
-        Kind::Number { min, max } => match value.as_f64().filter(|v| v.is_finite()) {
-            None => problem(format!("must be a number (got {})", shown(value))),
-            Some(n) => {
-                if let Some(rule) = range_rule(n, *min, *max) {
-                    problem(rule);
+            Kind::Integer { min, max } => match whole_number(value) {
+                None => self.problem(format!("must be a whole number (got {})", shown(value))),
+                Some(n) => {
+                    if let Some(rule) = range_rule(n, *min, *max) {
+                        self.problem(rule);
+                    }
+                }
+            },
+            Kind::Number { min, max } => match value.as_f64().filter(|v| v.is_finite()) {
+                None => self.problem(format!("must be a number (got {})", shown(value))),
+                Some(n) => {
+                    if let Some(rule) = range_rule(n, *min, *max) {
+                        self.problem(rule);
+                    }
+                }
+            },
+            Kind::String { .. } => match value.as_str() {
+                Some(text) => self.string(schema, text, Some(value)),
+                None => self.problem(format!("must be a string (got {})", shown(value))),
+            },
+            Kind::Array { items } => {
+                let Some(array) = value.as_array() else {
+                    self.problem(format!("must be an array (got {})", shown(value)));
+                    return;
+                };
+                for (i, item) in array.iter().enumerate() {
+                    self.path.push(i.to_string().into());
+                    self.value(items, items.nullable, item);
+                    self.path.pop();
                 }
             }
-        },
-        Kind::String {
+            Kind::Object {
+                properties,
+                additional,
+            } => {
+                let Some(object) = value.as_object() else {
+                    self.problem(format!("must be an object (got {})", shown(value)));
+                    return;
+                };
+                self.properties(properties, *additional, object);
+            }
+        }
+    }
+
+    /// A string value's rules; `value` is its JSON, when there is one, for messages.
+    fn string(&mut self, schema: &Schema, text: &str, value: Option<&Value>) {
+        let Kind::String {
             min_length,
             max_length,
             format,
             values,
             closed,
-        } => {
-            let Some(text) = value.as_str() else {
-                problem(format!("must be a string (got {})", shown(value)));
-                return;
-            };
+        } = &schema.kind
+        else {
+            return;
+        };
+        let shown_text = || match value {
+            Some(value) => shown(value),
+            None => shown(&Value::String(text.to_string())),
+        };
+        // Lengths count characters; a string's bytes bound its characters from above and,
+        // divided by four, from below, so most strings need no count.
+        let bytes = text.len() as u64;
+        let exceeds = max_length.is_some_and(|max| bytes > max);
+        let short = min_length.is_some_and(|min| bytes.div_ceil(4) < min);
+        if exceeds || short {
             let count = text.chars().count() as u64;
             if let Some(max) = max_length
                 && count > *max
             {
-                problem(format!("must be at most {max} characters (got {count})"));
+                self.problem(format!("must be at most {max} characters (got {count})"));
                 return;
             }
             if let Some(min) = min_length
                 && count < *min
             {
-                problem(format!("must be at least {min} characters (got {count})"));
+                self.problem(format!("must be at least {min} characters (got {count})"));
                 return;
-            }
-            if *format == Some("hostname")
-                && let Some(rule) = hostname_rule(text)
-            {
-                problem(rule);
-                return;
-            }
-            let refuse_unknown = *closed || side == Side::Server;
-            if !values.is_empty() && refuse_unknown && !values.contains(&text) {
-                problem(format!(
-                    "must be one of {} (got {})",
-                    values.join(", "),
-                    shown(value)
-                ));
             }
         }
-        Kind::Array { items } => {
-            let Some(array) = value.as_array() else {
-                problem(format!("must be an array (got {})", shown(value)));
-                return;
-            };
-            for (i, item) in array.iter().enumerate() {
-                path.push(i.to_string());
-                check(items, item, side, path, problems);
-                path.pop();
-            }
+        if *format == Some("hostname")
+            && let Some(rule) = hostname_rule(text)
+        {
+            self.problem(rule);
+            return;
         }
-        Kind::Object {
-            properties,
-            additional,
-        } => {
-            let Some(object) = value.as_object() else {
-                problem(format!("must be an object (got {})", shown(value)));
-                return;
-            };
-            for property in properties.iter() {
-                path.push(property.name.to_string());
-                match object.get(property.name) {
-                    Some(value) => check(property.schema, value, side, path, problems),
-                    None if property.required => problems.push(Problem {
-                        path: path.clone(),
-                        rule: "is required".to_string(),
-                    }),
+        let refuse_unknown = *closed || self.side == Side::Server;
+        if !values.is_empty() && refuse_unknown && !values.contains(&text) {
+            let rule = format!(
+                "must be one of {} (got {})",
+                values.join(", "),
+                shown_text()
+            );
+            self.problem(rule);
+        }
+    }
+
+    fn properties(
+        &mut self,
+        properties: &'v [Property],
+        additional: bool,
+        object: &'v serde_json::Map<String, Value>,
+    ) {
+        if self.by_fields {
+            for (key, value) in object {
+                match properties.iter().find(|p| p.name == key) {
+                    Some(property) => {
+                        self.path.push(property.name.into());
+                        self.value(property.schema, property.schema.nullable, value);
+                        self.path.pop();
+                    }
+                    // Reported (in schema order) by the walk that follows.
+                    None if !additional => self.problem(String::new()),
                     None => {}
                 }
-                path.pop();
             }
-            if !additional {
-                let known: Vec<&str> = properties.iter().map(|p| p.name).collect();
-                for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
-                    path.push(key.clone());
-                    problems.push(Problem {
-                        path: path.clone(),
-                        rule: format!(
-                            "is not a field of this request (known fields: {})",
-                            known.join(", ")
-                        ),
-                    });
-                    path.pop();
+            for property in properties.iter().filter(|p| p.required) {
+                if !object.contains_key(property.name) {
+                    self.problem(String::new());
                 }
+            }
+            return;
+        }
+        for property in properties {
+            self.path.push(property.name.into());
+            match object.get(property.name) {
+                Some(value) => self.value(property.schema, property.schema.nullable, value),
+                None if property.required => self.problem("is required".to_string()),
+                None => {}
+            }
+            self.path.pop();
+        }
+        if !additional {
+            let known = |key: &str| properties.iter().any(|p| p.name == key);
+            for key in object.keys().filter(|k| !known(k)) {
+                self.path.push(key.as_str().into());
+                let names: Vec<&str> = properties.iter().map(|p| p.name).collect();
+                self.problem(format!(
+                    "is not a field of this request (known fields: {})",
+                    names.join(", ")
+                ));
+                self.path.pop();
             }
         }
     }
