@@ -640,6 +640,26 @@ fn read_operation(raw: &Value, path: &str, method: &str, operation: &Value) -> O
             })
             .clone()
     });
+    // The transport decodes a 2xx answer as the operation's envelope and a 4xx or 5xx as
+    // Cloudflare's failure envelope (src/core/transport.rs, `decode`); an operation that
+    // declares anything else would be decoded wrongly, so it fails the build instead.
+    let mut ranges: Vec<&str> = operation["responses"]
+        .as_object()
+        .map(|r| r.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    ranges.sort_unstable();
+    if ranges != ["2XX", "4XX", "5XX"] {
+        panic!(
+            "{FRAGMENT}: {id} declares the responses {ranges:?}; the transport decodes exactly \
+             2XX (the operation's envelope), 4XX and 5XX (the failure envelope): teach \
+             src/core/transport.rs and build.rs other ranges first"
+        );
+    }
+    for range in ["4XX", "5XX"] {
+        if operation["responses"][range]["$ref"] != "#/components/responses/Failure" {
+            panic!("{FRAGMENT}: {id}: {range} must be #/components/responses/Failure");
+        }
+    }
     let success = operation["responses"]
         .as_object()
         .and_then(|responses| {
