@@ -1013,7 +1013,7 @@ impl Api {
             .collect();
         writeln!(
             operations,
-            "/// Every operation of the fragment.\npub(crate) static OPERATIONS: &[&Operation] = &[{}];",
+            "/// Every operation of the fragment (the fake routes by them).\n#[cfg_attr(not(feature = \"fake\"), allow(dead_code))]\npub(crate) static OPERATIONS: &[&Operation] = &[{}];",
             all.join(", ")
         )
         .unwrap();

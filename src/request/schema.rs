@@ -23,6 +23,7 @@ pub(crate) struct Schema {
     /// The schema's `example`, as JSON.
     pub(crate) example: Option<&'static str>,
     /// The schema's `default`, as JSON: the value the server uses when the field is absent.
+    #[cfg_attr(not(feature = "fake"), allow(dead_code))]
     pub(crate) default: Option<&'static str>,
 }
 
@@ -84,8 +85,10 @@ pub(crate) struct Param {
 pub(crate) struct Operation {
     /// The operationId, which is also the `Client` method's name.
     pub(crate) id: &'static str,
+    #[cfg_attr(not(feature = "fake"), allow(dead_code))]
     pub(crate) method: &'static str,
     /// The path template, such as `/accounts/{account_id}/custom_ns`.
+    #[cfg_attr(not(feature = "fake"), allow(dead_code))]
     pub(crate) path: &'static str,
     /// Path parameters, in path order.
     pub(crate) params: &'static [Param],
