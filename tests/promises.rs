@@ -295,7 +295,7 @@ async fn a_post_whose_time_runs_out_while_connecting_was_not_sent_and_is_retried
     let proxy = Recorder::start(b"").await;
     let client = Client::builder()
         .api_token(TOKEN)
-        .base_url("https://api.cloudflare.com/client/v4")
+        .base_url("https://api.cloudflare.invalid/client/v4")
         .proxy(proxy.url())
         .retry_policy(quick())
         .timeout(Duration::from_millis(150))
@@ -312,7 +312,7 @@ async fn a_post_whose_time_runs_out_while_connecting_was_not_sent_and_is_retried
     // The POST was tried three times, since nothing was sent.
     let seen = proxy.text();
     assert_eq!(
-        seen.matches("CONNECT api.cloudflare.com:443").count(),
+        seen.matches("CONNECT api.cloudflare.invalid:443").count(),
         3,
         "{seen}"
     );
@@ -322,7 +322,7 @@ async fn a_post_whose_time_runs_out_while_connecting_was_not_sent_and_is_retried
     let proxy = Recorder::start(b"").await;
     let client = Client::builder()
         .api_token(TOKEN)
-        .base_url("https://api.cloudflare.com/client/v4")
+        .base_url("https://api.cloudflare.invalid/client/v4")
         .proxy(proxy.url())
         .build()
         .unwrap();
@@ -663,10 +663,14 @@ async fn a_loopback_base_url_never_goes_through_a_proxy() {
 
 #[tokio::test]
 async fn https_goes_through_the_proxy_only_as_a_connect_tunnel() {
+    // An HTTPS base URL on a reserved name that never resolves; the proxy, on 127.0.0.1,
+    // never opens the tunnel.
+    const HTTPS_BASE: &str = "https://api.cloudflare.invalid/client/v4";
     let proxy = Recorder::start(PROXY_REFUSES).await;
     for client in [
         Client::builder()
             .api_key(EMAIL, KEY)
+            .base_url(HTTPS_BASE)
             .proxy(proxy.url())
             .retry_policy(quick())
             .build()
@@ -675,6 +679,7 @@ async fn https_goes_through_the_proxy_only_as_a_connect_tunnel() {
             let url = proxy.url();
             move |name| match name {
                 "CLOUDFLARE_API_TOKEN" => Some(TOKEN.into()),
+                "CLOUDFLARE_BASE_URL" => Some(HTTPS_BASE.into()),
                 "https_proxy" => Some(url.clone()),
                 _ => None,
             }
@@ -695,7 +700,7 @@ async fn https_goes_through_the_proxy_only_as_a_connect_tunnel() {
     }
     let seen = proxy.text();
     assert_eq!(
-        seen.matches("CONNECT api.cloudflare.com:443 HTTP/1.1")
+        seen.matches("CONNECT api.cloudflare.invalid:443 HTTP/1.1")
             .count(),
         6,
         "{seen}"

@@ -61,8 +61,14 @@ fn proxy_variables_are_honoured_only_for_https_and_never_carry_credentials() {
         assert_eq!(server.requests().len(), 2);
         assert_eq!(proxy.connections(), 0, "the proxy got: {}", proxy.text());
 
-        // Cloudflare's HTTPS URL: through HTTPS_PROXY, as a CONNECT tunnel only.
-        unsafe { std::env::remove_var("CLOUDFLARE_BASE_URL") };
+        // An HTTPS base URL (a reserved name that never resolves): through HTTPS_PROXY, as a
+        // CONNECT tunnel only. The proxy, on 127.0.0.1, never opens the tunnel.
+        unsafe {
+            std::env::set_var(
+                "CLOUDFLARE_BASE_URL",
+                "https://api.cloudflare.invalid/client/v4",
+            )
+        };
         let err = Client::from_env()
             .unwrap()
             .add_custom_nameserver(ACCOUNT, "ns1.example.com")
@@ -74,7 +80,7 @@ fn proxy_variables_are_honoured_only_for_https_and_never_carry_credentials() {
         let seen = proxy.text();
         assert_eq!(proxy.connections(), 1);
         assert!(
-            seen.starts_with("CONNECT api.cloudflare.com:443 HTTP/1.1\r\n"),
+            seen.starts_with("CONNECT api.cloudflare.invalid:443 HTTP/1.1\r\n"),
             "{seen}"
         );
         let lower = seen.to_ascii_lowercase();
