@@ -56,6 +56,7 @@ const CHECKED_KEYWORDS: &[&str] = &[
     "minimum",
     "nullable",
     "properties",
+    "readOnly",
     "required",
     "title",
     "type",
@@ -73,7 +74,10 @@ fn main() {
         std::fs::read_to_string(FRAGMENT).unwrap_or_else(|e| panic!("cannot read {FRAGMENT}: {e}"));
     let mut raw: Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{FRAGMENT} is not JSON: {e}"));
+    rename_components(&mut raw);
     hoist_inline_enums(&mut raw);
+    inline_plain_refs(&mut raw);
+    prune_unreachable(&mut raw);
     let api = Api::read(&raw);
 
     let for_progenitor = api.progenitor_spec();
@@ -104,7 +108,7 @@ fn write(dir: &Path, name: &str, content: &str) {
 
 #[path = "build/names.rs"]
 mod names;
-use names::{ident, pascal, snake, upper};
+use names::{RUST_KEYWORDS, ident, pascal, snake, upper};
 
 /// A Rust string literal.
 fn lit(text: &str) -> String {
@@ -197,6 +201,145 @@ fn hoist_inline_enums(raw: &mut Value) {
     }
 }
 
+/// Gives each component that the overlay names (`x-rust-name`) that name, and points every
+/// `$ref` at it: upstream's names (`dns-settings_account_settings`) are not the Rust names
+/// the crate shows (`DnsSettings`).
+fn rename_components(raw: &mut Value) {
+    let Some(schemas) = raw
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mut renames = BTreeMap::new();
+    for (name, schema) in schemas.iter() {
+        if let Some(rust) = schema.get("x-rust-name").and_then(Value::as_str)
+            && rust != name
+        {
+            renames.insert(name.clone(), rust.to_string());
+        }
+    }
+    for (from, to) in &renames {
+        if schemas.contains_key(to) {
+            panic!("{FRAGMENT}: {from} is to be named {to} (x-rust-name), which is already a schema");
+        }
+        let schema = schemas.remove(from).expect("listed");
+        schemas.insert(to.clone(), schema);
+    }
+    fn point(value: &mut Value, renames: &BTreeMap<String, String>) {
+        match value {
+            Value::Object(object) => {
+                if let Some(Value::String(reference)) = object.get_mut("$ref")
+                    && let Some(name) = reference.strip_prefix(SCHEMAS)
+                    && let Some(to) = renames.get(name)
+                {
+                    *reference = format!("{SCHEMAS}{to}");
+                }
+                object.values_mut().for_each(|v| point(v, renames));
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| point(v, renames)),
+            _ => {}
+        }
+    }
+    point(raw, &renames);
+}
+
+/// Writes in place every `$ref` to a component that is neither an object with properties
+/// nor a string enum (`dns-settings_ns_ttl`, a number; a messages array): such a field is a
+/// plain Rust value (`u32`, `Vec<…>`), not a newtype named after upstream's component. What
+/// the reference carries beside `$ref` (the overlay's `x-` facts) is kept.
+fn inline_plain_refs(raw: &mut Value) {
+    let schemas = raw["components"]["schemas"].clone();
+    let plain = |name: &str| {
+        let schema = &schemas[name];
+        !(schema.get("properties").is_some() || is_string_enum(schema))
+    };
+    fn walk(value: &mut Value, schemas: &Value, plain: &dyn Fn(&str) -> bool, depth: usize) {
+        if depth > 64 {
+            panic!("{FRAGMENT}: components refer to each other in a cycle of plain schemas");
+        }
+        match value {
+            Value::Object(object) => {
+                let target = object
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix(SCHEMAS))
+                    .filter(|name| plain(name))
+                    .map(str::to_string);
+                if let Some(name) = target {
+                    let mut inlined = schemas[&name].clone();
+                    object.remove("$ref");
+                    if let Some(inlined) = inlined.as_object_mut() {
+                        for (key, beside) in std::mem::take(object) {
+                            inlined.insert(key, beside);
+                        }
+                    }
+                    *value = inlined;
+                    return walk(value, schemas, plain, depth + 1);
+                }
+                object
+                    .values_mut()
+                    .for_each(|v| walk(v, schemas, plain, depth + 1));
+            }
+            Value::Array(items) => items
+                .iter_mut()
+                .for_each(|v| walk(v, schemas, plain, depth + 1)),
+            _ => {}
+        }
+    }
+    walk(&mut raw["paths"], &schemas, &plain, 0);
+    if let Some(components) = raw.get_mut("components").and_then(Value::as_object_mut) {
+        for (kind, entries) in components.iter_mut() {
+            if kind == "securitySchemes" {
+                continue;
+            }
+            for (name, entry) in entries.as_object_mut().into_iter().flatten() {
+                // A plain component itself stays as it is (it is pruned when unused).
+                if kind == "schemas" && plain(name) {
+                    continue;
+                }
+                walk(entry, &schemas, &plain, 0);
+            }
+        }
+    }
+}
+
+/// Drops the schemas that no operation reaches (upstream's 4XX schemas, replaced by the
+/// overlay, left some), so that no type is generated for them.
+fn prune_unreachable(raw: &mut Value) {
+    fn refs(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(object) => {
+                if let Some(name) = object
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix(SCHEMAS))
+                {
+                    found.push(name.to_string());
+                }
+                object.values().for_each(|v| refs(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+            _ => {}
+        }
+    }
+    let mut queue = Vec::new();
+    refs(&raw["paths"], &mut queue);
+    refs(&raw["components"]["responses"], &mut queue);
+    let mut reached = BTreeSet::new();
+    while let Some(name) = queue.pop() {
+        if reached.insert(name.clone()) {
+            refs(&raw["components"]["schemas"][&name], &mut queue);
+        }
+    }
+    if let Some(schemas) = raw
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        schemas.retain(|name, _| reached.contains(name));
+    }
+}
+
 fn is_string_enum(schema: &Value) -> bool {
     schema.get("enum").is_some() && schema.get("type").and_then(Value::as_str) == Some("string")
 }
@@ -229,7 +372,22 @@ fn hoist_in(schema: &mut Value, name: &str, hoisted: &mut Map<String, Value>, to
         .and_then(|o| o.remove("nullable"))
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
-    hoisted.insert(name.to_string(), taken);
+    // The overlay may name it (`x-rust-name`); the same name written twice (an enum in a
+    // request and in a response) is one type, when both say the same.
+    let name = taken
+        .get("x-rust-name")
+        .and_then(Value::as_str)
+        .unwrap_or(name)
+        .to_string();
+    if let Some(earlier) = hoisted.get(&name)
+        && *earlier != taken
+    {
+        panic!(
+            "{FRAGMENT}: two different inline schemas are both named {name} (x-rust-name): give \
+             one another name in openapi/overlay.yaml, or make them the same"
+        );
+    }
+    hoisted.insert(name.clone(), taken);
     *schema = if nullable {
         json!({"allOf": [{"$ref": format!("{SCHEMAS}{name}")}], "nullable": true})
     } else {
@@ -260,8 +418,6 @@ struct Operation {
 struct Api {
     raw: Value,
     operations: Vec<Operation>,
-    /// Named schemas that a response can carry.
-    in_responses: BTreeSet<String>,
     /// Named schemas that a request can carry.
     in_requests: BTreeSet<String>,
     /// Named schemas that a call returns (inside an envelope's `result`).
@@ -282,7 +438,6 @@ impl Api {
             }
         }
         operations.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut in_responses = BTreeSet::new();
         let mut in_requests = BTreeSet::new();
         let mut in_results = BTreeSet::new();
         for op in &operations {
@@ -292,20 +447,13 @@ impl Api {
             if let Some(body) = &op.body {
                 collect_refs(raw, body, &mut in_requests);
             }
-            collect_refs(
-                raw,
-                &json!({"$ref": format!("{SCHEMAS}{}", op.envelope)}),
-                &mut in_responses,
-            );
             let envelope = schema_named(raw, &op.envelope);
             if let Some(result) = envelope.pointer("/properties/result") {
                 collect_refs(raw, result, &mut in_results);
             }
         }
-        let failure = raw
-            .pointer("/components/responses/Failure/content/application~1json/schema")
+        raw.pointer("/components/responses/Failure/content/application~1json/schema")
             .expect("the fragment has components.responses.Failure");
-        collect_refs(raw, failure, &mut in_responses);
         // The messages of an envelope reach the caller too.
         for op in &operations {
             let envelope = schema_named(raw, &op.envelope);
@@ -318,7 +466,6 @@ impl Api {
         Api {
             raw: raw.clone(),
             operations,
-            in_responses,
             in_requests,
             in_results,
         }
@@ -367,6 +514,12 @@ impl Api {
             properties.retain(|key, _| {
                 ["success", "errors", "messages", "result"].contains(&key.as_str())
             });
+            let carries_nothing = properties
+                .get("result")
+                .is_some_and(|r| r["type"] == "array" && r["maxItems"] == 0);
+            if carries_nothing {
+                properties.remove("result");
+            }
         }
         spec
     }
@@ -571,15 +724,27 @@ fn read_operation(raw: &Value, path: &str, method: &str, operation: &Value) -> O
     // The transport decodes a 2xx answer as the operation's envelope and a 4xx or 5xx as
     // Cloudflare's failure envelope (src/core/transport.rs, `decode`); an operation that
     // declares anything else would be decoded wrongly, so it fails the build instead.
+    // Upstream declares its success as `200`; any one 2xx status (or `2XX`) is read as the
+    // envelope of every 2xx answer.
     let mut ranges: Vec<&str> = operation["responses"]
         .as_object()
-        .map(|r| r.keys().map(String::as_str).collect())
+        .map(|r| {
+            r.keys()
+                .map(|k| {
+                    if k.len() == 3 && k.starts_with('2') && k[1..].bytes().all(|b| b.is_ascii_digit()) {
+                        "2XX"
+                    } else {
+                        k.as_str()
+                    }
+                })
+                .collect()
+        })
         .unwrap_or_default();
     ranges.sort_unstable();
     if ranges != ["2XX", "4XX", "5XX"] {
         panic!(
             "{FRAGMENT}: {id} declares the responses {ranges:?}; the transport decodes exactly \
-             2XX (the operation's envelope), 4XX and 5XX (the failure envelope): teach \
+             one 2xx (the operation's envelope), 4XX and 5XX (the failure envelope): teach \
              src/core/transport.rs and build.rs other ranges first"
         );
     }
@@ -653,7 +818,7 @@ impl Table<'_> {
         ident
     }
 
-    fn emit(&mut self, ident: &str, schema: &Value, hint: &str, where_: &str, name: Option<&str>) {
+    fn emit(&mut self, ident: &str, schema: &Value, hint: &str, where_: &str, _name: Option<&str>) {
         for key in schema.as_object().into_iter().flat_map(|o| o.keys()) {
             if !CHECKED_KEYWORDS.contains(&key.as_str()) && !key.starts_with("x-") {
                 panic!(
@@ -730,10 +895,9 @@ impl Table<'_> {
                     .flatten()
                     .map(|v| lit(v.as_str().expect("string enum values")))
                     .collect();
-                // An enum that responses carry too is open: Cloudflare may accept a value
-                // this version does not know. One only requests carry is checked.
-                let closed =
-                    name.is_some_and(|n| !self.api.in_responses.contains(n)) && !values.is_empty();
+                // Values are checked where people type them; a request that means to send a
+                // value newer than the crate says so (`allow_unknown_enum_values`).
+                let closed = !values.is_empty();
                 let u = |key: &str| match schema.get(key).and_then(Value::as_u64) {
                     Some(v) => format!("Some({v})"),
                     None => "None".to_string(),
@@ -855,12 +1019,19 @@ fn bound(
     }
 }
 
-/// An example of a schema: its own `example`, or one built from its properties'.
+/// The value a new account (or a new record) of the fake holds for a schema: what the
+/// overlay says Cloudflare answers (`x-cloudflare-answers`, with its evidence), else the
+/// schema's `example`, else its `default`, else one built from its properties (the required
+/// ones always, with a value their type and bounds allow), so that a required field with
+/// no example never leaves the fake without a value.
 fn example(raw: &Value, schema: &Value, depth: usize) -> Option<Value> {
     if depth > 8 {
         return None;
     }
-    if let Some(example) = schema.get("example") {
+    if let Some(answer) = schema.get("x-cloudflare-answers") {
+        return Some(answer.get("value").cloned().unwrap_or(Value::Null));
+    }
+    if let Some(example) = schema.get("example").or_else(|| schema.get("default")) {
         return Some(example.clone());
     }
     let (name, resolved) = resolve(raw, schema);
@@ -869,10 +1040,21 @@ fn example(raw: &Value, schema: &Value, depth: usize) -> Option<Value> {
     }
     match resolved["type"].as_str() {
         Some("object") | None if resolved.get("properties").is_some() => {
+            let required: Vec<&str> = resolved["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
             let mut object = Map::new();
             for (property, value) in resolved["properties"].as_object().into_iter().flatten() {
-                if let Some(example) = example(raw, value, depth + 1) {
-                    object.insert(property.clone(), example);
+                let found = example(raw, value, depth + 1).or_else(|| {
+                    required
+                        .contains(&property.as_str())
+                        .then(|| allowed_value(raw, value))
+                });
+                if let Some(found) = found {
+                    object.insert(property.clone(), found);
                 }
             }
             Some(Value::Object(object))
@@ -880,6 +1062,75 @@ fn example(raw: &Value, schema: &Value, depth: usize) -> Option<Value> {
         Some("array") => Some(json!([])),
         _ => None,
     }
+}
+
+/// A value that a schema's type and bounds allow, for a required field without an example.
+fn allowed_value(raw: &Value, schema: &Value) -> Value {
+    let (_, resolved) = resolve(raw, schema);
+    if resolved["nullable"] == true {
+        return Value::Null;
+    }
+    if let Some(first) = resolved["enum"].as_array().and_then(|v| v.first()) {
+        return first.clone();
+    }
+    match resolved["type"].as_str() {
+        Some("boolean") => json!(false),
+        Some("integer") | Some("number") => resolved
+            .get("minimum")
+            .cloned()
+            .unwrap_or_else(|| json!(0)),
+        Some("string") => {
+            let length = resolved["minLength"].as_u64().unwrap_or(0) as usize;
+            Value::String("x".repeat(length))
+        }
+        Some("array") => json!([]),
+        _ => example(raw, schema, 1).unwrap_or_else(|| json!({})),
+    }
+}
+
+/// The refusals the overlay declares (`x-known-refusals` on a request field), as static
+/// data: the plan reports them before sending, and the fake answers them.
+fn known_refusals(api: &Api) -> String {
+    fn walk(raw: &Value, schema: &Value, path: &str, op: &str, out: &mut Vec<String>, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        for refusal in schema["x-known-refusals"].as_array().into_iter().flatten() {
+            let field = |key: &str| {
+                refusal.get(key).unwrap_or_else(|| {
+                    panic!("{FRAGMENT}: {op}: {path}: x-known-refusals needs `{key}`")
+                })
+            };
+            out.push(format!(
+                "KnownRefusal {{ operation: {}, field: {}, value: {}, status: {}, code: {}, message: {} }}",
+                lit(op),
+                lit(path),
+                lit(&field("value").to_string()),
+                field("status").as_u64().expect("status is a number"),
+                field("code").as_i64().expect("code is a number"),
+                lit(field("message").as_str().expect("message is text")),
+            ));
+        }
+        let (_, resolved) = resolve(raw, schema);
+        for (property, value) in resolved["properties"].as_object().into_iter().flatten() {
+            let inner = if path.is_empty() {
+                property.clone()
+            } else {
+                format!("{path}.{property}")
+            };
+            walk(raw, value, &inner, op, out, depth + 1);
+        }
+    }
+    let mut found = Vec::new();
+    for op in &api.operations {
+        if let Some(body) = &op.body {
+            walk(&api.raw, body, "", &op.id, &mut found, 0);
+        }
+    }
+    format!(
+        "/// What Cloudflare is known to refuse although the schema allows it, from the overlay's\n/// `x-known-refusals` (each with its evidence there).\n#[cfg_attr(not(feature = \"fake\"), allow(dead_code))]\npub(crate) static KNOWN_REFUSALS: &[KnownRefusal] = &[{}];\n",
+        found.join(", ")
+    )
 }
 
 impl Api {
@@ -945,7 +1196,7 @@ impl Api {
             all.join(", ")
         )
         .unwrap();
-        table.out + &operations
+        table.out + &operations + &known_refusals(self)
     }
 }
 
@@ -983,14 +1234,11 @@ impl Api {
                 .filter_map(Value::as_str)
                 .map(|v| format!("`{v}`"))
                 .collect();
-            let rule = if self.in_responses.contains(name) {
-                format!(
-                    "Known values: {} (others are sent as given).",
-                    values.join(", ")
-                )
-            } else {
-                format!("One of {}.", values.join(", "))
-            };
+            let rule = format!(
+                "One of {} (a value newer than the crate is refused unless the request says \
+                 `allow_unknown_enum_values`).",
+                values.join(", ")
+            );
             return (format!("impl Into<crate::{name}>"), "into", vec![rule]);
         }
         let mut rules = Vec::new();
@@ -1155,14 +1403,19 @@ impl Api {
             );
         }
         match resolved["type"].as_str() {
+            // An array that can hold no item (upstream's "Unused" result of a delete) carries
+            // nothing: the call returns `()`, and progenitor does not see the field, so that
+            // whatever Cloudflare puts there decodes.
+            Some("array") if resolved["maxItems"] == 0 => ("()".to_string(), "Some(())"),
             Some("array") => {
                 let item = resolved.get("items").and_then(ref_name).unwrap_or_else(|| {
                     panic!("{FRAGMENT}: {envelope}: result items must $ref a schema")
                 });
                 let ty = format!("Vec<crate::generated::progenitor::types::{item}>");
+                // typify reads an absent array as empty; only a nullable one is an Option.
                 (
                     ty,
-                    if optional {
+                    if nullable {
                         "Some(self.result.unwrap_or_default())"
                     } else {
                         "Some(self.result)"
@@ -1409,18 +1662,30 @@ impl Api {
                 );
                 writeln!(
                     out,
-                    "    pub fn body(mut self, body: crate::types::{body_type}) -> Self {{\n        self.body.replace(&body);\n        self\n    }}"
+                    "    pub fn body(mut self, body: crate::types::{body_type}) -> Self {{\n        self.body.replace(&body);\n        self.body.integers(crate::request::schema::OP_{op_upper}.body);\n        self\n    }}",
+                    op_upper = upper(&op.id)
                 )
                 .unwrap();
             }
             doc(
                 out,
                 "    ",
-                "Sets a field by its dotted path (`zone_defaults.soa.ttl`) to any value, for fields this version of the crate has no setter for. Checked before sending like every other field: a path the schema does not know is refused where the schema refuses unknown fields.",
+                "Sets a field by its dotted path (`zone_defaults.soa.ttl`) to any value: the way to send a field newer than this version of the crate. A field the fragment knows is checked before sending like every other (a whole number given as a float, `3600.0`, goes on the wire as `3600` where the field is an integer); a field it does not know is sent as given, as Cloudflare's schema admits unknown fields.",
             );
             writeln!(
                 out,
-                "    pub fn set_field(mut self, path: &str, value: impl serde::Serialize) -> Self {{\n        self.body.set_dotted(path, crate::request::to_json(&value));\n        self\n    }}"
+                "    pub fn set_field(mut self, path: &str, value: impl serde::Serialize) -> Self {{\n        self.body.set_dotted(path, crate::request::to_json(&value));\n        self.body.integers(crate::request::schema::OP_{op_upper}.body);\n        self\n    }}",
+                op_upper = upper(&op.id)
+            )
+            .unwrap();
+            doc(
+                out,
+                "    ",
+                "Sends enum values that this version of the crate does not list (values Cloudflare added later), which the checks otherwise refuse as typos. Every other rule is still checked.",
+            );
+            writeln!(
+                out,
+                "    pub fn allow_unknown_enum_values(mut self) -> Self {{\n        self.body.allow_unknown_values();\n        self\n    }}"
             )
             .unwrap();
         }

@@ -313,7 +313,7 @@ fn describe_ns(ns: &types::CustomNameserver) -> String {
             )
         })
         .collect();
-    let set = ns.ns_set.map_or("?".to_string(), |s| s.to_string());
+    let set = ns.ns_set.to_string();
     format!("{} (set {set}) -> {}", ns.ns_name, records.join(", "))
 }
 

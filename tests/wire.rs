@@ -56,7 +56,7 @@ async fn add_custom_nameserver_sends_what_cloudflare_documents() {
     );
 
     assert_eq!(ns.ns_name, "ns1.example.com");
-    assert_eq!(ns.ns_set.map(|n| n.get()), Some(1));
+    assert_eq!(ns.ns_set.get(), 1);
     #[allow(deprecated)]
     let status = &ns.status;
     assert_eq!(*status, CustomNameserverStatus::Verified);
@@ -277,10 +277,23 @@ async fn unknown_enum_values_and_fields_decode_and_stay_visible() {
     );
     assert_eq!(ns.extra["verified_at"], json!("2026-11-23T00:00:00Z"));
 
-    // An unknown value goes back on the wire unchanged.
+    // An unknown value is a typo where people type it, refused before sending...
+    let err = client
+        .update_dns_settings(ACCOUNT)
+        .zone_defaults_nameservers_type("cloudflare.next")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.invalid_argument().unwrap().field,
+        "zone_defaults.nameservers.type"
+    );
+    assert_eq!(server.requests().len(), 2);
+    // ...and goes back on the wire unchanged when the request says it means it.
     client
         .update_dns_settings(ACCOUNT)
         .zone_defaults_nameservers_type("cloudflare.next")
+        .allow_unknown_enum_values()
         .send()
         .await
         .unwrap();

@@ -19,8 +19,6 @@ use super::fault::{Fault, FaultKind};
 use super::state::State;
 use crate::request::schema::{OPERATIONS, Operation};
 
-/// Cloudflare's code for an account-level `zone_defaults.flatten_all_cnames: true`.
-const CODE_NO_ACCOUNT_CNAME_FLATTENING: i64 = 1011;
 
 /// The largest request body the fake reads.
 const MAX_REQUEST_BODY: usize = 1024 * 1024;
@@ -560,18 +558,10 @@ fn route(
             }
         }
         "get_dns_settings" => (200, success(state.account(account_id).settings.clone())),
-        // Cloudflare refuses an account-level default for CNAME flattening at apply time
-        // (terraform-provider-cloudflare #6050), whatever the schema allows.
-        "update_dns_settings"
-            if body.pointer("/zone_defaults/flatten_all_cnames") == Some(&Value::Bool(true)) =>
-        {
-            refuse(
-                400,
-                Issue::new(
-                    CODE_NO_ACCOUNT_CNAME_FLATTENING,
-                    "Setting an account-level default for CNAME flattening is not supported.",
-                ),
-            )
+        // What Cloudflare is known to refuse although the schema allows it (the overlay's
+        // `x-known-refusals`, with their evidence), answered as Cloudflare does.
+        id if let Some(refusal) = known_refusal(id, &body) => {
+            refuse(refusal.status, Issue::new(refusal.code, refusal.message))
         }
         "update_dns_settings" => (200, success(state.update(account_id, &body))),
         other => refuse(
@@ -582,6 +572,14 @@ fn route(
             ),
         ),
     })
+}
+
+/// The first known refusal that `body` of operation `id` runs into.
+fn known_refusal(id: &str, body: &Value) -> Option<&'static crate::request::schema::KnownRefusal> {
+    let body = body.as_object()?;
+    crate::request::schema::KNOWN_REFUSALS
+        .iter()
+        .find(|r| r.operation == id && r.refuses(body))
 }
 
 #[cfg(test)]

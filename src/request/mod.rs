@@ -15,6 +15,12 @@ pub(crate) struct Body {
     map: Map<String, Value>,
     /// The first value that could not become JSON, reported by `check`: `(field, why)`.
     error: Option<(String, String)>,
+    /// Whether enum values that the fragment does not list may be sent (values newer than
+    /// the crate), as the request asked.
+    unknown_values: bool,
+    /// Whether a person typed it in a file (a declared state): a field the fragment does not
+    /// know is then a typo, refused.
+    typed: bool,
 }
 
 /// A value as JSON, or why it cannot be.
@@ -27,7 +33,10 @@ pub(crate) fn to_json<T: serde::Serialize + ?Sized>(
 impl Body {
     /// A body holding exactly this JSON object.
     pub(crate) fn from_map(map: Map<String, Value>) -> Self {
-        Self { map, error: None }
+        Self {
+            map,
+            ..Self::default()
+        }
     }
 
     /// Sets the field at `path`, creating the objects on the way.
@@ -119,6 +128,27 @@ impl Body {
     }
 
     /// The body as JSON.
+    /// A body a person typed in a file: fields the fragment does not know are refused.
+    pub(crate) fn typed(mut self) -> Self {
+        self.typed = true;
+        self
+    }
+
+    /// Lets enum values that the fragment does not list through the checks.
+    pub(crate) fn allow_unknown_values(&mut self) {
+        self.unknown_values = true;
+    }
+
+    /// Writes whole numbers given as floats (`3600.0`, from `set_field` or a typed body)
+    /// as integers where the schema says integer, so that the wire carries `3600`.
+    pub(crate) fn integers(&mut self, schema: Option<&schema::Schema>) {
+        if let Some(schema) = schema {
+            for (key, value) in self.map.iter_mut() {
+                schema::integers_in(schema, key, value);
+            }
+        }
+    }
+
     pub(crate) fn to_value(&self) -> Value {
         Value::Object(self.map.clone())
     }
@@ -134,7 +164,14 @@ impl Body {
 pub(crate) fn check(op: &Operation, params: &[&str], body: Option<&Body>) -> Result<()> {
     for (param, value) in op.params.iter().zip(params) {
         let mut problems = Vec::new();
-        schema::check_str(param.schema, value, Side::Client, &mut problems);
+        schema::check_str(
+            param.schema,
+            value,
+            Side::Client {
+                unknown_values: false,
+            },
+            &mut problems,
+        );
         first_problem(problems, param.name)?;
         path_segment(param, value)?;
     }
@@ -144,7 +181,14 @@ pub(crate) fn check(op: &Operation, params: &[&str], body: Option<&Body>) -> Res
         }
         if let Some(schema) = op.body {
             let mut problems = Vec::new();
-            schema::check_object(schema, &body.map, Side::Client, &mut problems);
+            let side = if body.typed {
+                Side::Typed
+            } else {
+                Side::Client {
+                    unknown_values: body.unknown_values,
+                }
+            };
+            schema::check_object(schema, &body.map, side, &mut problems);
             first_problem(problems, "body")?;
         }
     }

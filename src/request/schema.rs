@@ -101,13 +101,52 @@ pub(crate) struct Operation {
     pub(crate) result_example: Option<&'static str>,
 }
 
+/// A value of a request field that Cloudflare is known to refuse, although the schema
+/// allows it: declared in the overlay (`x-known-refusals`) with its evidence, so that it
+/// goes when the field goes.
+#[derive(Debug)]
+pub(crate) struct KnownRefusal {
+    /// The operation whose request carries the field.
+    pub(crate) operation: &'static str,
+    /// The field's dotted path in the request body (`zone_defaults.flatten_all_cnames`).
+    pub(crate) field: &'static str,
+    /// The refused value, as JSON.
+    pub(crate) value: &'static str,
+    /// Cloudflare's answer: the HTTP status, its code and message.
+    #[cfg_attr(not(feature = "fake"), allow(dead_code))]
+    pub(crate) status: u16,
+    pub(crate) code: i64,
+    pub(crate) message: &'static str,
+}
+
+impl KnownRefusal {
+    /// Whether `body` (a request body of [`Self::operation`]) holds the refused value.
+    pub(crate) fn refuses(&self, body: &serde_json::Map<String, Value>) -> bool {
+        let mut parts = self.field.split('.');
+        let Some(first) = parts.next() else {
+            return false;
+        };
+        let mut value = body.get(first);
+        for part in parts {
+            value = value.and_then(|v| v.get(part));
+        }
+        value.is_some_and(|v| serde_json::from_str::<Value>(self.value).is_ok_and(|r| r == *v))
+    }
+}
+
 include!(concat!(env!("OUT_DIR"), "/schema_table.rs"));
 
-/// Who checks: the client refuses only what Cloudflare is known to refuse; the fake, as the
-/// server of this version of the schema, refuses every value it does not know.
+/// Who checks: the client refuses what the fragment refuses (enum values it does not list
+/// only when the request has not allowed them); the fake, as the server of this version of
+/// the schema, refuses every enum value it does not know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Side {
-    Client,
+    /// The client, before sending: enum values are checked against the fragment unless the
+    /// request says it means to send values newer than the crate.
+    Client { unknown_values: bool },
+    /// A file a person wrote (a declared state): like the client, and a field the fragment
+    /// does not know is refused as a typo, although Cloudflare's schema admits it.
+    Typed,
     #[cfg_attr(not(feature = "fake"), allow(dead_code))]
     Server,
 }
@@ -359,7 +398,10 @@ impl<'p, 'v> Walk<'p, 'v> {
             self.problem(rule);
             return;
         }
-        let refuse_unknown = *closed || self.side == Side::Server;
+        let refuse_unknown = match self.side {
+            Side::Client { unknown_values } => *closed && !unknown_values,
+            Side::Typed | Side::Server => true,
+        };
         if !values.is_empty() && refuse_unknown && !values.contains(&text) {
             let rule = format!(
                 "must be one of {} (got {})",
@@ -376,6 +418,7 @@ impl<'p, 'v> Walk<'p, 'v> {
         additional: bool,
         object: &'v serde_json::Map<String, Value>,
     ) {
+        let additional = additional && self.side != Side::Typed;
         if self.by_fields {
             for (key, value) in object {
                 match properties.iter().find(|p| p.name == key) {
@@ -420,6 +463,50 @@ impl<'p, 'v> Walk<'p, 'v> {
     }
 }
 
+/// Rewrites, in the field `key` of an object of `schema`, every whole number written as a
+/// float (`86400.0`) where the schema says integer as an integer (`86400`).
+pub(crate) fn integers_in(schema: &Schema, key: &str, value: &mut Value) {
+    let schema = resolved(schema);
+    if let Kind::Object { properties, .. } = &schema.kind
+        && let Some(property) = properties.iter().find(|p| p.name == key)
+    {
+        integers(property.schema, value);
+    }
+}
+
+fn resolved(mut schema: &Schema) -> &Schema {
+    while let Kind::Same(inner) = &schema.kind {
+        schema = inner;
+    }
+    schema
+}
+
+fn integers(schema: &Schema, value: &mut Value) {
+    let schema = resolved(schema);
+    match (&schema.kind, value) {
+        (Kind::Integer { .. }, value @ Value::Number(_)) if value.is_f64() => {
+            if let Some(n) = whole_number(value) {
+                *value = if let Ok(n) = i64::try_from(n) {
+                    Value::from(n)
+                } else if let Ok(n) = u64::try_from(n) {
+                    Value::from(n)
+                } else {
+                    return;
+                };
+            }
+        }
+        (Kind::Object { .. }, Value::Object(object)) => {
+            for (key, inner) in object.iter_mut() {
+                integers_in(schema, key, inner);
+            }
+        }
+        (Kind::Array { items }, Value::Array(array)) => {
+            array.iter_mut().for_each(|item| integers(items, item));
+        }
+        _ => {}
+    }
+}
+
 /// A JSON number that is a whole number: `86400` or `86400.0`.
 pub(crate) fn whole_number(value: &Value) -> Option<i128> {
     if let Some(n) = value.as_i64() {
@@ -459,9 +546,13 @@ fn shown(value: &Value) -> String {
 }
 
 /// What `format: hostname` means: at most 253 characters in dot-separated labels of 1 to
-/// 63 ASCII letters, digits and hyphens, none starting or ending with a hyphen (RFC 1123).
+/// 63 ASCII letters, digits and hyphens, none starting or ending with a hyphen (RFC 1123),
+/// and an optional final dot.
 /// Returns the rule broken, if any.
 pub(crate) fn hostname_rule(value: &str) -> Option<String> {
+    // A fully qualified name may end with the root's dot (`ns1.example.com.`): the JSON
+    // Schema `hostname` format Cloudflare's schema names admits it, as DNS does.
+    let value = value.strip_suffix('.').filter(|v| !v.is_empty()).unwrap_or(value);
     if value.is_empty() {
         return Some("must not be empty".to_string());
     }
@@ -539,7 +630,10 @@ mod tests {
         assert!(ok("xn--bcher-kva.example"));
         assert!(ok(&format!("{}.com", "a".repeat(63))));
         assert!(!ok(&format!("{}.com", "a".repeat(64))));
-        assert!(!ok("ns1.example.com."));
+        // The root's final dot, which JSON Schema's `hostname` (RFC 1123) admits.
+        assert!(ok("ns1.example.com."));
+        assert!(!ok("ns1.example.com.."));
+        assert!(!ok("."));
         assert!(!ok(".example.com"));
         assert!(!ok("ns1..example.com"));
         assert!(!ok("ns_1.example.com"));

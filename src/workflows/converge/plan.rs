@@ -106,19 +106,6 @@ pub struct Plan {
     pub refusals: Vec<KnownRefusal>,
 }
 
-/// `(field, whether a value is refused, code, message)`.
-type Refusal = (&'static str, fn(&Value) -> bool, i64, &'static str);
-
-/// Declared states that Cloudflare is known to refuse, with its answer: something no schema
-/// says.
-const KNOWN_REFUSALS: &[Refusal] = &[(
-    // terraform-provider-cloudflare #6050: HTTP 400 at apply time.
-    "zone_defaults.flatten_all_cnames",
-    |value| *value == Value::Bool(true),
-    1011,
-    "Setting an account-level default for CNAME flattening is not supported.",
-)];
-
 impl Plan {
     /// Whether applying it would change nothing.
     pub fn is_empty(&self) -> bool {
@@ -202,7 +189,7 @@ impl Client {
             .into_iter()
             .map(|ns| PlannedNameserver {
                 name: normalized(&ns.ns_name),
-                set: ns.ns_set.map(|s| s.get()),
+                set: Some(ns.ns_set.get()),
             })
             .collect();
         let plan = make_plan(declared, &current_nameservers, &current_settings, options);
@@ -264,28 +251,19 @@ pub(crate) fn make_plan(
     if let Some(settings) = &declared.dns_settings {
         let schema = OP_UPDATE_DNS_SETTINGS.body;
         diff(settings, current_settings, schema, "", &mut plan.settings);
-        for (field, refused, code, message) in KNOWN_REFUSALS {
-            if let Some(value) = lookup(settings, field)
-                && refused(value)
-            {
-                plan.refusals.push(KnownRefusal {
-                    field: (*field).to_string(),
-                    code: *code,
-                    message: (*message).to_string(),
-                });
-            }
+        // What Cloudflare is known to refuse: from the overlay, through the build.
+        for refusal in crate::request::schema::KNOWN_REFUSALS
+            .iter()
+            .filter(|r| r.operation == OP_UPDATE_DNS_SETTINGS.id && r.refuses(settings))
+        {
+            plan.refusals.push(KnownRefusal {
+                field: refusal.field.to_string(),
+                code: refusal.code,
+                message: refusal.message.to_string(),
+            });
         }
     }
     plan
-}
-
-fn lookup<'a>(map: &'a Map<String, Value>, dotted: &str) -> Option<&'a Value> {
-    let mut parts = dotted.split('.');
-    let mut value = map.get(parts.next()?)?;
-    for part in parts {
-        value = value.get(part)?;
-    }
-    Some(value)
 }
 
 /// The schema of a property of an object schema.

@@ -222,7 +222,7 @@ impl DeclaredAccount {
             request::check(
                 &OP_UPDATE_DNS_SETTINGS,
                 &[&self.account_id],
-                Some(&Body::from_map(settings.clone())),
+                Some(&Body::from_map(settings.clone()).typed()),
             )
             .map_err(|error| match error {
                 Error::InvalidArgument(arg) if arg.field != "account_id" => {
