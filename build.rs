@@ -115,12 +115,35 @@ fn lit(text: &str) -> String {
     format!("{text:?}")
 }
 
-/// Text for rustdoc: brackets and angle brackets would be read as links or HTML.
+/// Text for rustdoc: Cloudflare's descriptions are CommonMark, so a link `[text](url)`
+/// stays a link; other brackets and angle brackets would be read as intra-doc links or
+/// HTML, and are escaped.
 fn doc_text(text: &str) -> String {
-    text.replace('[', "\\[")
-        .replace(']', "\\]")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(['[', ']', '<', '>']) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        if tail.starts_with('[')
+            && let Some(close) = tail.find("](")
+            && let Some(end) = tail[close..].find(')')
+            && !tail[1..close].contains(['[', ']'])
+            && tail[close + 2..close + end].starts_with("http")
+        {
+            out.push_str(&tail[..close + end + 1]);
+            rest = &tail[close + end + 1..];
+            continue;
+        }
+        out.push_str(match tail.as_bytes()[0] {
+            b'[' => "\\[",
+            b']' => "\\]",
+            b'<' => "&lt;",
+            _ => "&gt;",
+        });
+        rest = &tail[1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A doc attribute. Text from the fragment goes through [`doc_text`] first; the links
@@ -221,7 +244,9 @@ fn rename_components(raw: &mut Value) {
     }
     for (from, to) in &renames {
         if schemas.contains_key(to) {
-            panic!("{FRAGMENT}: {from} is to be named {to} (x-rust-name), which is already a schema");
+            panic!(
+                "{FRAGMENT}: {from} is to be named {to} (x-rust-name), which is already a schema"
+            );
         }
         let schema = schemas.remove(from).expect("listed");
         schemas.insert(to.clone(), schema);
@@ -731,7 +756,10 @@ fn read_operation(raw: &Value, path: &str, method: &str, operation: &Value) -> O
         .map(|r| {
             r.keys()
                 .map(|k| {
-                    if k.len() == 3 && k.starts_with('2') && k[1..].bytes().all(|b| b.is_ascii_digit()) {
+                    if k.len() == 3
+                        && k.starts_with('2')
+                        && k[1..].bytes().all(|b| b.is_ascii_digit())
+                    {
                         "2XX"
                     } else {
                         k.as_str()
@@ -1075,10 +1103,9 @@ fn allowed_value(raw: &Value, schema: &Value) -> Value {
     }
     match resolved["type"].as_str() {
         Some("boolean") => json!(false),
-        Some("integer") | Some("number") => resolved
-            .get("minimum")
-            .cloned()
-            .unwrap_or_else(|| json!(0)),
+        Some("integer") | Some("number") => {
+            resolved.get("minimum").cloned().unwrap_or_else(|| json!(0))
+        }
         Some("string") => {
             let length = resolved["minLength"].as_u64().unwrap_or(0) as usize;
             Value::String("x".repeat(length))
@@ -1091,7 +1118,14 @@ fn allowed_value(raw: &Value, schema: &Value) -> Value {
 /// The refusals the overlay declares (`x-known-refusals` on a request field), as static
 /// data: the plan reports them before sending, and the fake answers them.
 fn known_refusals(api: &Api) -> String {
-    fn walk(raw: &Value, schema: &Value, path: &str, op: &str, out: &mut Vec<String>, depth: usize) {
+    fn walk(
+        raw: &Value,
+        schema: &Value,
+        path: &str,
+        op: &str,
+        out: &mut Vec<String>,
+        depth: usize,
+    ) {
         if depth > 16 {
             return;
         }

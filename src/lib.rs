@@ -83,8 +83,11 @@
 //!
 //! # Generated code
 //!
-//! Everything this crate knows about the API comes from the OpenAPI fragment
-//! `openapi/cloudflare-account-dns.json`, through `build.rs` at build time: the request and
+//! Everything this crate knows about the API comes from Cloudflare's published OpenAPI
+//! schema: a verbatim slice of it (`openapi/upstream/`) and a declared overlay
+//! (`openapi/overlay.yaml`, each departure with its reason) make the fragment
+//! `openapi/cloudflare-account-dns.json` (`cargo xtask sync-spec` writes it), which
+//! `build.rs` turns into code at build time: the request and
 //! result [`types`] (by progenitor), the open enums ([`NameserverType`], [`ZoneMode`],
 //! [`CustomNameserverStatus`], [`DnsRecordType`], and any enum the fragment gains), the
 //! request builders in [`operations`] with a setter for every request field, their `Client`

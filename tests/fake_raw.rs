@@ -634,3 +634,54 @@ async fn a_fake_that_logs_requests_answers_as_usual() {
     assert_eq!(settings.zone_defaults.ns_ttl, 86400);
     assert_eq!(fake.requests().len(), 1);
 }
+
+/// Every body Cloudflare's schema accepts, the fake accepts: fields the schema does not name
+/// are stored and read back, as the schema admits them.
+#[tokio::test]
+async fn unknown_fields_are_accepted_as_cloudflares_schema_admits_them() {
+    let raw = Raw::start().await;
+    let added = raw
+        .call(
+            "POST",
+            "/custom_ns",
+            Some(r#"{"ns_name":"ns1.example.com.","colour":"red"}"#),
+        )
+        .await;
+    assert_eq!(added.status, 200, "{:?}", added.body);
+    let answer = raw
+        .call(
+            "PATCH",
+            "/dns_settings",
+            Some(r#"{"zone_defaults":{"some_new_field":{"a":1},"soa":{"mname":"any text"}},"extra":true}"#),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    let read = raw.call("GET", "/dns_settings", None).await.body["result"].clone();
+    assert_eq!(read["zone_defaults"]["some_new_field"], json!({"a": 1}));
+    assert_eq!(read["zone_defaults"]["soa"]["mname"], json!("any text"));
+    assert_eq!(read["extra"], json!(true));
+}
+
+/// A fully qualified name (final dot) is the same name: added with it, deleted without it.
+#[tokio::test]
+async fn a_final_dot_names_the_same_nameserver() {
+    let raw = Raw::start().await;
+    let added = raw
+        .call(
+            "POST",
+            "/custom_ns",
+            Some(r#"{"ns_name":"ns1.example.com."}"#),
+        )
+        .await;
+    assert_eq!(added.status, 200, "{:?}", added.body);
+    let again = raw
+        .call(
+            "POST",
+            "/custom_ns",
+            Some(r#"{"ns_name":"NS1.example.com"}"#),
+        )
+        .await;
+    assert_eq!(again.status, 409, "{:?}", again.body);
+    let deleted = raw.call("DELETE", "/custom_ns/ns1.example.com", None).await;
+    assert_eq!(deleted.status, 200, "{:?}", deleted.body);
+}

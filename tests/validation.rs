@@ -327,3 +327,75 @@ async fn a_zero_timeout_or_deadline_is_refused() {
         );
     }
 }
+
+/// Strict where people type: an enum value the fragment does not list is a typo, wherever
+/// it is typed (a setter taking a string, `set_field`, a declared-state file); sending a
+/// value newer than the crate is said explicitly.
+#[test]
+fn enum_typos_are_refused_wherever_they_are_typed() {
+    let client = offline();
+    let message = refused(
+        client
+            .update_dns_settings(ACCOUNT)
+            .zone_defaults_zone_mode("dns-only")
+            .to_body(),
+        "zone_defaults.zone_mode",
+    );
+    assert!(
+        message.contains("must be one of standard, cdn_only, dns_only"),
+        "{message}"
+    );
+    refused(
+        client
+            .update_dns_settings(ACCOUNT)
+            .set_field("zone_defaults.nameservers.type", "custom.acount")
+            .to_body(),
+        "zone_defaults.nameservers.type",
+    );
+    let file = r#"{"accounts": [{"account_id": "023e105f4ecef8ad9ca31a8372d0c353",
+        "dns_settings": {"zone_defaults": {"zone_mode": "dns-only"}}}]}"#;
+    let err = cloudflare_account_dns::converge::DeclaredAccounts::from_json(file)
+        .and_then(|declared| declared.check())
+        .unwrap_err();
+    assert!(err.to_string().contains("zone_defaults.zone_mode"), "{err}");
+    // A value newer than the crate, said explicitly.
+    let body = client
+        .update_dns_settings(ACCOUNT)
+        .set_field("zone_defaults.nameservers.type", "custom.next")
+        .allow_unknown_enum_values()
+        .to_body()
+        .unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"zone_defaults": {"nameservers": {"type": "custom.next"}}})
+    );
+}
+
+/// A field newer than the crate goes through `set_field`, as Cloudflare's schema admits
+/// unknown fields; a whole number given as a float goes on the wire as an integer.
+#[test]
+fn set_field_sends_new_fields_and_integers_as_integers() {
+    let client = offline();
+    let body = client
+        .update_dns_settings(ACCOUNT)
+        .set_field("zone_defaults.some_new_field", true)
+        .set_field("zone_defaults.ns_ttl", 3600.0)
+        .set_field(
+            "zone_defaults.soa",
+            serde_json::json!({"ttl": 300.0, "refresh": 600}),
+        )
+        .to_body()
+        .unwrap();
+    assert_eq!(
+        serde_json::to_string(&body).unwrap(),
+        r#"{"zone_defaults":{"ns_ttl":3600,"soa":{"refresh":600,"ttl":300},"some_new_field":true}}"#
+    );
+    // A fraction is still refused: integers on the wire are a fact the overlay states.
+    refused(
+        client
+            .update_dns_settings(ACCOUNT)
+            .set_field("zone_defaults.ns_ttl", 3600.5)
+            .to_body(),
+        "zone_defaults.ns_ttl",
+    );
+}

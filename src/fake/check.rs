@@ -236,10 +236,7 @@ mod tests {
         )
         .unwrap_err();
         let message = &issues[0].message;
-        assert!(
-            message.ends_with("(got \"a\\u{7f}\")"),
-            "{message}"
-        );
+        assert!(message.ends_with("(got \"a\\u{7f}\")"), "{message}");
         assert!(!message.contains('\u{7f}'), "{message}");
         let issues = body(
             &OP_UPDATE_DNS_SETTINGS,

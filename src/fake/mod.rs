@@ -43,8 +43,8 @@
 //! | a wrong email or key | 403, code 10000 "Authentication error" |
 //! | an account id that is not 1–32 letters and digits | 404, code 7003 "Could not route to …" |
 //! | an unknown path | 404, code 7000 "No route for that URI" |
-//! | a body that breaks the schema (unknown field, wrong type, a bound, an enum value, hostname syntax) | 400, one error per problem, code 1004, `source.pointer` naming the field |
-//! | `zone_defaults.flatten_all_cnames: true` (an account-level default, which Cloudflare refuses) | 400, code 1011 "Setting an account-level default for CNAME flattening is not supported." |
+//! | a body that breaks the schema (wrong type, a bound, an enum value, hostname syntax; fields the schema does not name are accepted and stored, as Cloudflare's schema admits them) | 400, one error per problem, code 1004, `source.pointer` naming the field |
+//! | a value Cloudflare is known to refuse (the overlay's `x-known-refusals`: today `zone_defaults.flatten_all_cnames: true`, an account-level default) | Cloudflare's answer: 400, code 1011 "Setting an account-level default for CNAME flattening is not supported." |
 //! | adding a nameserver the account already has | 409, code 1409 |
 //! | deleting a nameserver the account does not have | 404, code 1404 |
 //! | a method a path does not serve | 405, code 10405, with an `Allow` header naming the methods it serves |
@@ -57,9 +57,11 @@
 //!
 //! Requests are routed, and their bodies checked, from the same OpenAPI fragment the client
 //! is generated from: a field the fragment adds is accepted, stored and returned with no
-//! change to the fake. A new account starts with the fragment's example of the DNS settings
-//! (see [`default_settings`]); a PATCH merges its body into them, field by field, an explicit
-//! `null` included (Cloudflare answers `"mname": null` for a primary nameserver it assigns).
+//! change to the fake. A new account starts with example values (see [`default_settings`]):
+//! each field's `example` in Cloudflare's schema, else its `default`, else a value its type
+//! and bounds allow, except where the overlay states what Cloudflare answers with evidence
+//! (`"mname": null` for a primary nameserver it assigns). They are not Cloudflare's
+//! defaults. A PATCH merges its body into them, field by field, an explicit `null` included.
 //! Any well-formed account id works; its account is created on first use. State changes are
 //! atomic per request, and the fake answers concurrent requests.
 

@@ -19,7 +19,6 @@ use super::fault::{Fault, FaultKind};
 use super::state::State;
 use crate::request::schema::{OPERATIONS, Operation};
 
-
 /// The largest request body the fake reads.
 const MAX_REQUEST_BODY: usize = 1024 * 1024;
 

@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 use crate::request::schema::{self, OP_ADD_CUSTOM_NAMESERVER, OP_GET_DNS_SETTINGS};
 use crate::types::{CustomNameserver, DnsSettings};
 
-/// The primary nameserver a new account's SOA names, as Cloudflare assigns one: the
-/// fragment's example.
+/// The primary nameserver a new account's SOA names: `None`, as Cloudflare answers for one
+/// it assigns (the overlay's `x-cloudflare-answers`, with its evidence).
 pub fn default_soa_mname() -> Option<String> {
     default_settings_json()
         .pointer("/zone_defaults/soa/mname")
@@ -17,8 +17,9 @@ pub fn default_soa_mname() -> Option<String> {
         .map(str::to_string)
 }
 
-/// The DNS settings a new account starts with: the example of the fragment's settings
-/// schema.
+/// The DNS settings a new account starts with: example values from the fragment (each
+/// field's example, else its default, else a value its schema allows; Cloudflare's answers
+/// where the overlay states them). Not Cloudflare's defaults.
 pub fn default_settings() -> DnsSettings {
     serde_json::from_value(default_settings_json())
         .expect("the fragment's example of the DNS settings decodes (checked by a unit test)")
@@ -63,17 +64,17 @@ impl State {
     }
 
     /// Adds a nameserver from a checked add body; `None` when the account already has one
-    /// of that name (letter case aside).
+    /// of that name (letter case and a final dot aside).
     pub fn add(&mut self, account_id: &str, body: &Value) -> Option<Value> {
         let ns_name = body["ns_name"]
             .as_str()
             .unwrap_or_default()
             .to_ascii_lowercase();
-        let exists = self
-            .account(account_id)
-            .nameservers
-            .iter()
-            .any(|ns| ns["ns_name"].as_str() == Some(ns_name.as_str()));
+        let exists = self.account(account_id).nameservers.iter().any(|ns| {
+            ns["ns_name"]
+                .as_str()
+                .is_some_and(|n| same_name(n, &ns_name))
+        });
         if exists {
             return None;
         }
@@ -90,7 +91,7 @@ impl State {
         nameservers.retain(|ns| {
             !ns["ns_name"]
                 .as_str()
-                .is_some_and(|name| name.eq_ignore_ascii_case(ns_name))
+                .is_some_and(|name| same_name(name, ns_name))
         });
         nameservers.len() != before
     }
@@ -147,6 +148,13 @@ fn nameserver(account_id: &str, ns_name: &str, body: &Value, serial: u32) -> Val
     ns
 }
 
+/// Whether two DNS names are the same name: letters compare without case (RFC 4343) and
+/// `ns1.example.com.` is the fully qualified spelling of `ns1.example.com`.
+fn same_name(a: &str, b: &str) -> bool {
+    let bare = |n: &str| n.strip_suffix('.').unwrap_or(n).to_string();
+    bare(a).eq_ignore_ascii_case(&bare(b))
+}
+
 /// Fills the top-level fields a body left out with their schema's `default`.
 fn apply_defaults(schema: &schema::Schema, body: &mut Map<String, Value>) {
     if let schema::Kind::Object { properties, .. } = &schema.kind {
@@ -192,6 +200,11 @@ mod tests {
 
     #[test]
     fn the_fragment_examples_make_a_valid_account() {
+        // Every operation's result example (the fake's new state) decodes as its result.
+        let ns: CustomNameserver =
+            serde_json::from_str(OP_ADD_CUSTOM_NAMESERVER.result_example.expect("an example"))
+                .expect("the nameserver example decodes");
+        assert_eq!(ns.ns_set.get(), 1);
         let settings = default_settings();
         assert_eq!(settings.zone_defaults.ns_ttl, 86400);
         // The overlay's wire fact: a Cloudflare-assigned primary nameserver reads null.

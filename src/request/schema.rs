@@ -552,7 +552,10 @@ fn shown(value: &Value) -> String {
 pub(crate) fn hostname_rule(value: &str) -> Option<String> {
     // A fully qualified name may end with the root's dot (`ns1.example.com.`): the JSON
     // Schema `hostname` format Cloudflare's schema names admits it, as DNS does.
-    let value = value.strip_suffix('.').filter(|v| !v.is_empty()).unwrap_or(value);
+    let value = value
+        .strip_suffix('.')
+        .filter(|v| !v.is_empty())
+        .unwrap_or(value);
     if value.is_empty() {
         return Some("must not be empty".to_string());
     }
@@ -650,6 +653,46 @@ mod tests {
         assert_eq!(whole_number(&serde_json::json!(1.5)), None);
         assert_eq!(whole_number(&serde_json::json!(1e300)), None);
         assert_eq!(whole_number(&serde_json::json!("1")), None);
+    }
+
+    /// Every `example` and `default` of a request schema (Cloudflare's, through the fragment)
+    /// is a value its own schema accepts: the fake and the docs show them.
+    #[test]
+    fn every_request_example_and_default_passes_its_own_schema() {
+        fn walk(schema: &Schema, at: &str, checked: &mut usize) {
+            for (what, value) in [("example", schema.example), ("default", schema.default)] {
+                let Some(text) = value else { continue };
+                let value: Value = serde_json::from_str(text).unwrap();
+                let mut problems = Vec::new();
+                check(schema, &value, Side::Server, &mut Vec::new(), &mut problems);
+                assert!(problems.is_empty(), "{at}: {what} {value}: {problems:?}");
+                *checked += 1;
+            }
+            match &schema.kind {
+                Kind::Same(inner) => walk(inner, at, checked),
+                Kind::Array { items } => walk(items, &format!("{at}[]"), checked),
+                Kind::Object { properties, .. } => {
+                    for p in properties.iter() {
+                        walk(p.schema, &format!("{at}.{}", p.name), checked);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut checked = 0;
+        for op in OPERATIONS {
+            for param in op.params {
+                walk(
+                    param.schema,
+                    &format!("{}:{}", op.id, param.name),
+                    &mut checked,
+                );
+            }
+            if let Some(body) = op.body {
+                walk(body, &format!("{}:body", op.id), &mut checked);
+            }
+        }
+        assert!(checked > 10, "only {checked} examples");
     }
 
     #[test]

@@ -55,7 +55,10 @@ pub fn sync(root: &Path, input: &Path, source: &str, check: bool) -> Result<Outc
     let previous: Value = spec::parse(&previous_fragment).unwrap_or(Value::Null);
     let report = report::impact(&previous, &fragment);
 
-    let mut writes = vec![(UPSTREAM, spec::to_text(&sliced)), (FRAGMENT, spec::to_text(&fragment))];
+    let mut writes = vec![
+        (UPSTREAM, spec::to_text(&sliced)),
+        (FRAGMENT, spec::to_text(&fragment)),
+    ];
     let upstream_changed = read(root, UPSTREAM) != writes[0].1;
     if upstream_changed {
         // Where and when the slice was taken: rewritten only when the slice changes, so that
@@ -77,7 +80,8 @@ pub fn sync(root: &Path, input: &Path, source: &str, check: bool) -> Result<Outc
             if changed.iter().any(|c| c == path) {
                 let full = root.join(path);
                 if let Some(dir) = full.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
                 }
                 std::fs::write(&full, text).map_err(|e| format!("cannot write {path}: {e}"))?;
             }
@@ -86,8 +90,16 @@ pub fn sync(root: &Path, input: &Path, source: &str, check: bool) -> Result<Outc
     let mut report = report;
     report.push_str(&format!(
         "\n{}: {}\n",
-        if check { "Files that would change" } else { "Files written" },
-        if changed.is_empty() { "none".to_string() } else { changed.join(", ") }
+        if check {
+            "Files that would change"
+        } else {
+            "Files written"
+        },
+        if changed.is_empty() {
+            "none".to_string()
+        } else {
+            changed.join(", ")
+        }
     ));
     if !changed.is_empty() && !check {
         report.push_str(

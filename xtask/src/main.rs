@@ -88,3 +88,6 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod lib_tests;

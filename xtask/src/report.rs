@@ -57,14 +57,19 @@ fn facts(fragment: &Value) -> BTreeMap<String, Fact> {
             );
             let builder = pascal(id);
             if let Some(body) = op.pointer("/requestBody/content/application~1json/schema") {
-                walk(fragment, body, &mut Walk {
-                    request: true,
-                    key: format!("request {id}"),
-                    builder: &builder,
-                    owner: String::new(),
-                    path: String::new(),
-                    depth: 0,
-                }, &mut out);
+                walk(
+                    fragment,
+                    body,
+                    &mut Walk {
+                        request: true,
+                        key: format!("request {id}"),
+                        builder: &builder,
+                        owner: String::new(),
+                        path: String::new(),
+                        depth: 0,
+                    },
+                    &mut out,
+                );
             }
             for (status, response) in op
                 .get("responses")
@@ -82,14 +87,19 @@ fn facts(fragment: &Value) -> BTreeMap<String, Fact> {
                 {
                     let (name, _) = resolve(fragment, result);
                     let owner = name.unwrap_or_else(|| format!("{builder}Result"));
-                    walk(fragment, result, &mut Walk {
-                        request: false,
-                        key: "response".to_string(),
-                        builder: &builder,
-                        owner,
-                        path: String::new(),
-                        depth: 0,
-                    }, &mut out);
+                    walk(
+                        fragment,
+                        result,
+                        &mut Walk {
+                            request: false,
+                            key: "response".to_string(),
+                            builder: &builder,
+                            owner,
+                            path: String::new(),
+                            depth: 0,
+                        },
+                        &mut out,
+                    );
                 }
             }
         }
@@ -115,7 +125,10 @@ fn resolve<'a>(fragment: &'a Value, schema: &'a Value) -> (Option<String>, &'a V
         .and_then(ref_target)
     {
         let target = fragment
-            .pointer(&format!("/components/schemas/{}", name.replace('~', "~0").replace('/', "~1")))
+            .pointer(&format!(
+                "/components/schemas/{}",
+                name.replace('~', "~0").replace('/', "~1")
+            ))
             .unwrap_or(&Value::Null);
         let rust = target
             .get("x-rust-name")
@@ -124,10 +137,20 @@ fn resolve<'a>(fragment: &'a Value, schema: &'a Value) -> (Option<String>, &'a V
             .unwrap_or_else(|| type_name(&name));
         return (Some(rust), target);
     }
-    if let Some([only]) = schema.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+    if let Some([only]) = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
         return resolve(fragment, only);
     }
-    (schema.get("x-rust-name").and_then(Value::as_str).map(str::to_string), schema)
+    (
+        schema
+            .get("x-rust-name")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        schema,
+    )
 }
 
 /// The Rust name of a component without `x-rust-name`, as typify makes it
@@ -169,7 +192,15 @@ fn walk(fragment: &Value, schema: &Value, at: &mut Walk, out: &mut BTreeMap<Stri
         let get = |key: &str| property.get(key).or_else(|| target.get(key));
         let enum_values: Vec<String> = get("enum")
             .and_then(Value::as_array)
-            .map(|v| v.iter().map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string())).collect())
+            .map(|v| {
+                v.iter()
+                    .map(|x| {
+                        x.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| x.to_string())
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         let is_object = target.get("properties").is_some();
         let facts = FieldFacts {
@@ -177,7 +208,10 @@ fn walk(fragment: &Value, schema: &Value, at: &mut Walk, out: &mut BTreeMap<Stri
             owner: at.owner.clone(),
             builder: at.builder.to_string(),
             field: field_path.clone(),
-            type_: match (get("type").and_then(Value::as_str), get("format").and_then(Value::as_str)) {
+            type_: match (
+                get("type").and_then(Value::as_str),
+                get("format").and_then(Value::as_str),
+            ) {
                 (Some(t), Some(f)) => format!("{t} ({f})"),
                 (Some(t), None) => t.to_string(),
                 (None, _) if is_object => "object".to_string(),
@@ -191,7 +225,11 @@ fn walk(fragment: &Value, schema: &Value, at: &mut Walk, out: &mut BTreeMap<Stri
             min_length: get("minLength").and_then(Value::as_u64),
             max_length: get("maxLength").and_then(Value::as_u64),
             enum_values: enum_values.clone(),
-            enum_type: if enum_values.is_empty() { String::new() } else { type_name.clone().unwrap_or_default() },
+            enum_type: if enum_values.is_empty() {
+                String::new()
+            } else {
+                type_name.clone().unwrap_or_default()
+            },
         };
         let key = if at.request {
             format!("{} {field_path}", at.key)
@@ -200,7 +238,11 @@ fn walk(fragment: &Value, schema: &Value, at: &mut Walk, out: &mut BTreeMap<Stri
         };
         out.insert(key, Fact::Field(facts));
         if is_object || target.get("items").is_some() {
-            let inner = if is_object { property } else { target.get("items").expect("items") };
+            let inner = if is_object {
+                property
+            } else {
+                target.get("items").expect("items")
+            };
             let (inner_name, inner_target) = resolve(fragment, inner);
             if inner_target.get("properties").is_none() {
                 continue;
@@ -278,7 +320,11 @@ pub fn impact(old: &Value, new: &Value) -> String {
 
 fn item(facts: &FieldFacts) -> String {
     if facts.request {
-        format!("setter `{}::{}`", facts.builder, ident(&facts.field.replace('.', "_")))
+        format!(
+            "setter `{}::{}`",
+            facts.builder,
+            ident(&facts.field.replace('.', "_"))
+        )
     } else {
         let name = facts.field.rsplit('.').next().unwrap_or(&facts.field);
         format!("field `{}::{}`", facts.owner, ident(name))
@@ -301,11 +347,19 @@ fn added(key: &str, fact: &Fact) -> Change {
             ),
         },
         Fact::Field(f) if f.request => Change {
-            semver: if f.required { Semver::Major } else { Semver::Minor },
+            semver: if f.required {
+                Semver::Major
+            } else {
+                Semver::Minor
+            },
             text: format!(
                 "request field `{}` added{}: {}",
                 where_(key),
-                if f.required { " as required (calls without it are now refused)" } else { "" },
+                if f.required {
+                    " as required (calls without it are now refused)"
+                } else {
+                    ""
+                },
                 item(f)
             ),
         },
@@ -330,13 +384,40 @@ fn removed(key: &str, fact: &Fact) -> Change {
                 where_(key),
                 where_(key)
             ),
-            Fact::Field(f) => format!("{} field `{}` removed: {} goes", if f.request { "request" } else { "response" }, where_(key), item(f)),
+            Fact::Field(f) => format!(
+                "{} field `{}` removed: {} goes",
+                if f.request { "request" } else { "response" },
+                where_(key),
+                item(f)
+            ),
         },
     }
 }
 
 fn changed(key: &str, old: &Fact, new: &Fact) -> Vec<Change> {
     let (Fact::Field(a), Fact::Field(b)) = (old, new) else {
+        if let (
+            Fact::Operation {
+                method: m1,
+                path: p1,
+            },
+            Fact::Operation {
+                method: m2,
+                path: p2,
+            },
+        ) = (old, new)
+            && m1 == m2
+            && crate::slice::operation_key(m1, p1) == crate::slice::operation_key(m2, p2)
+        {
+            // Path parameters are positional arguments: a new name breaks nobody.
+            return vec![Change {
+                semver: Semver::Patch,
+                text: format!(
+                    "operation `{}` path parameters renamed: {p1} → {p2}",
+                    where_(key)
+                ),
+            }];
+        }
         return vec![Change {
             semver: Semver::Major,
             text: format!("operation `{}` moved: {old:?} → {new:?}", where_(key)),
@@ -346,63 +427,155 @@ fn changed(key: &str, old: &Fact, new: &Fact) -> Vec<Change> {
     let mut out = Vec::new();
     let mut push = |semver, text: String| out.push(Change { semver, text });
     if a.type_ != b.type_ {
-        push(Semver::Major, format!("`{at}` type {} → {}: {} changes type", a.type_, b.type_, item(b)));
+        push(
+            Semver::Major,
+            format!(
+                "`{at}` type {} → {}: {} changes type",
+                a.type_,
+                b.type_,
+                item(b)
+            ),
+        );
     }
     if a.required != b.required {
         let text = match (b.request, b.required) {
-            (true, true) => format!("request field `{at}` is now required: calls without it are refused"),
+            (true, true) => {
+                format!("request field `{at}` is now required: calls without it are refused")
+            }
             (true, false) => format!("request field `{at}` is now optional"),
-            (false, true) => format!("response field `{at}` is now required: {} changes from Option<T> to T", item(b)),
-            (false, false) => format!("response field `{at}` is now optional: {} changes from T to Option<T>", item(b)),
+            (false, true) => format!(
+                "response field `{at}` is now required: {} changes from Option<T> to T",
+                item(b)
+            ),
+            (false, false) => format!(
+                "response field `{at}` is now optional: {} changes from T to Option<T>",
+                item(b)
+            ),
         };
-        let semver = if b.request && !b.required { Semver::Minor } else { Semver::Major };
+        let semver = if b.request && !b.required {
+            Semver::Minor
+        } else {
+            Semver::Major
+        };
         push(semver, text);
     }
     if a.nullable != b.nullable {
-        let semver = if b.request == b.nullable { Semver::Minor } else { Semver::Major };
-        push(semver, format!("`{at}` nullable {} → {}", a.nullable, b.nullable));
+        let semver = if b.request == b.nullable {
+            Semver::Minor
+        } else {
+            Semver::Major
+        };
+        push(
+            semver,
+            format!("`{at}` nullable {} → {}", a.nullable, b.nullable),
+        );
     }
     if a.deprecated != b.deprecated {
-        push(Semver::Minor, format!("`{at}` deprecated {} → {}: {} {}", a.deprecated, b.deprecated, item(b), if b.deprecated { "warns" } else { "no longer warns" }));
+        push(
+            Semver::Minor,
+            format!(
+                "`{at}` deprecated {} → {}: {} {}",
+                a.deprecated,
+                b.deprecated,
+                item(b),
+                if b.deprecated {
+                    "warns"
+                } else {
+                    "no longer warns"
+                }
+            ),
+        );
     }
     for value in b.enum_values.iter().filter(|v| !a.enum_values.contains(v)) {
-        push(Semver::Minor, format!(
-            "`{at}` gains the value {value:?}: variant `{}::{}` (the enum is #[non_exhaustive]; a value that decoded as `Unknown({value:?})` now decodes as the variant)",
-            b.enum_type, pascal(value)
-        ));
+        push(
+            Semver::Minor,
+            format!(
+                "`{at}` gains the value {value:?}: variant `{}::{}` (the enum is #[non_exhaustive]; a value that decoded as `Unknown({value:?})` now decodes as the variant)",
+                b.enum_type,
+                pascal(value)
+            ),
+        );
     }
     for value in a.enum_values.iter().filter(|v| !b.enum_values.contains(v)) {
-        push(Semver::Major, format!("`{at}` loses the value {value:?}: variant `{}::{}` goes", a.enum_type, pascal(value)));
+        push(
+            Semver::Major,
+            format!(
+                "`{at}` loses the value {value:?}: variant `{}::{}` goes",
+                a.enum_type,
+                pascal(value)
+            ),
+        );
     }
     let bounds = [
         ("minimum", a.minimum, b.minimum, true),
         ("maximum", a.maximum, b.maximum, false),
-        ("minLength", a.min_length.map(|v| v as f64), b.min_length.map(|v| v as f64), true),
-        ("maxLength", a.max_length.map(|v| v as f64), b.max_length.map(|v| v as f64), false),
+        (
+            "minLength",
+            a.min_length.map(|v| v as f64),
+            b.min_length.map(|v| v as f64),
+            true,
+        ),
+        (
+            "maxLength",
+            a.max_length.map(|v| v as f64),
+            b.max_length.map(|v| v as f64),
+            false,
+        ),
     ];
     for (name, before, after, lower) in bounds {
         if before == after {
             continue;
         }
-        let show = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_else(|| "none".to_string());
+        let show = |v: Option<f64>| {
+            v.map(|v| v.to_string())
+                .unwrap_or_else(|| "none".to_string())
+        };
         // Wider for a request: values once refused are accepted. Narrower: values once
         // accepted are refused before sending.
         let wider = match (before, after) {
             (_, None) => true,
             (None, Some(_)) => false,
-            (Some(x), Some(y)) => if lower { y < x } else { y > x },
+            (Some(x), Some(y)) => {
+                if lower {
+                    y < x
+                } else {
+                    y > x
+                }
+            }
         };
-        let semver = if !b.request || wider { Semver::Minor } else { Semver::Major };
-        push(semver, format!("`{at}` {name} {} → {}{}", show(before), show(after), if b.request && !wider { ": values once accepted are now refused before sending" } else { "" }));
+        let semver = if !b.request || wider {
+            Semver::Minor
+        } else {
+            Semver::Major
+        };
+        push(
+            semver,
+            format!(
+                "`{at}` {name} {} → {}{}",
+                show(before),
+                show(after),
+                if b.request && !wider {
+                    ": values once accepted are now refused before sending"
+                } else {
+                    ""
+                }
+            ),
+        );
     }
     if out.is_empty() {
         // Only what the report does not classify (a description) changed.
         let what = if a.enum_type != b.enum_type {
-            format!("its enum type is now `{}` (was `{}`)", b.enum_type, a.enum_type)
+            format!(
+                "its enum type is now `{}` (was `{}`)",
+                b.enum_type, a.enum_type
+            )
         } else {
             "documentation changed".to_string()
         };
-        out.push(Change { semver: Semver::Patch, text: format!("`{at}` {what}") });
+        out.push(Change {
+            semver: Semver::Patch,
+            text: format!("`{at}` {what}"),
+        });
     }
     out
 }
@@ -429,14 +602,34 @@ mod tests {
 
     #[test]
     fn kinds_of_change_are_classified() {
-        let old = fragment(json!({"type": "object", "properties": {"ttl": {"type": "integer", "minimum": 300, "maximum": 86400}, "mode": {"type": "string", "enum": ["a"]}}}), json!(["soa"]));
-        let new = fragment(json!({"type": "object", "properties": {"ttl": {"type": "integer", "minimum": 60, "maximum": 86400}, "mode": {"type": "string", "enum": ["a", "b"]}, "new": {"type": "boolean"}}}), json!([]));
+        let old = fragment(
+            json!({"type": "object", "properties": {"ttl": {"type": "integer", "minimum": 300, "maximum": 86400}, "mode": {"type": "string", "enum": ["a"]}}}),
+            json!(["soa"]),
+        );
+        let new = fragment(
+            json!({"type": "object", "properties": {"ttl": {"type": "integer", "minimum": 60, "maximum": 86400}, "mode": {"type": "string", "enum": ["a", "b"]}, "new": {"type": "boolean"}}}),
+            json!([]),
+        );
         let report = impact(&old, &new);
         assert!(report.contains("**major"), "{report}");
-        assert!(report.contains("[breaking] response field `Res.soa` is now optional"), "{report}");
-        assert!(report.contains("[addition] request field `update_s soa.new` added: setter `UpdateS::soa_new`"), "{report}");
+        assert!(
+            report.contains("[breaking] response field `Res.soa` is now optional"),
+            "{report}"
+        );
+        assert!(
+            report.contains(
+                "[addition] request field `update_s soa.new` added: setter `UpdateS::soa_new`"
+            ),
+            "{report}"
+        );
         assert!(report.contains("gains the value \"b\""), "{report}");
-        assert!(report.contains("`update_s soa.ttl` minimum 300 → 60"), "{report}");
-        assert_eq!(impact(&new, &new).lines().nth(2), Some("No change to operations, fields, enum values or bounds."));
+        assert!(
+            report.contains("`update_s soa.ttl` minimum 300 → 60"),
+            "{report}"
+        );
+        assert_eq!(
+            impact(&new, &new).lines().nth(2),
+            Some("No change to operations, fields, enum values or bounds.")
+        );
     }
 }

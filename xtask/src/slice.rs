@@ -100,19 +100,29 @@ pub fn slice(schema: &Value, covered: &[String]) -> Result<Value, String> {
         let component = components
             .get(&kind)
             .and_then(|c| c.get(&name))
-            .ok_or_else(|| format!("a covered operation refers to components.{kind}.{name}, which the schema lacks"))?;
+            .ok_or_else(|| {
+                format!(
+                    "a covered operation refers to components.{kind}.{name}, which the schema lacks"
+                )
+            })?;
         collect_refs(component, &mut queue);
     }
     let mut schemes = BTreeSet::new();
     for requirement in schema
         .get("security")
         .into_iter()
-        .chain(paths.as_object().into_iter().flat_map(|p| p.values()).flat_map(|item| {
-            item.as_object()
+        .chain(
+            paths
+                .as_object()
                 .into_iter()
-                .flat_map(|o| o.values())
-                .filter_map(|op| op.get("security"))
-        }))
+                .flat_map(|p| p.values())
+                .flat_map(|item| {
+                    item.as_object()
+                        .into_iter()
+                        .flat_map(|o| o.values())
+                        .filter_map(|op| op.get("security"))
+                }),
+        )
         .filter_map(Value::as_array)
         .flatten()
     {
@@ -188,9 +198,17 @@ mod tests {
             }
         });
         let sliced = slice(&schema, &["GET /accounts/{}/custom_ns".to_string()]).unwrap();
-        let schemas: Vec<&String> = sliced["components"]["schemas"].as_object().unwrap().keys().collect();
+        let schemas: Vec<&String> = sliced["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
         assert_eq!(schemas, ["dns_a", "dns_b"]);
-        let schemes: Vec<&String> = sliced["components"]["securitySchemes"].as_object().unwrap().keys().collect();
+        let schemes: Vec<&String> = sliced["components"]["securitySchemes"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
         assert_eq!(schemes, ["api_token"]);
         assert!(sliced.get("tags").is_none());
         assert_eq!(sliced["paths"].as_object().unwrap().len(), 1);
