@@ -524,6 +524,10 @@ impl Api {
                 }
             }
         }
+        // Integer bounds are the checks' business (the schema table); given to typify, a
+        // minimum of exactly 1 turns `u32` into `NonZeroU32`, so that widening a bound
+        // upstream would change a field's Rust type. The format alone picks the type.
+        strip_integer_bounds(&mut spec["components"]);
         let envelopes: BTreeSet<&str> = self
             .operations
             .iter()
@@ -648,6 +652,22 @@ impl Api {
         .unwrap();
         writeln!(out, "}}").unwrap();
         out
+    }
+}
+
+/// Removes `minimum` and `maximum` from every integer schema (see `progenitor_spec`).
+fn strip_integer_bounds(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if object.get("type").and_then(Value::as_str) == Some("integer") {
+                for bound in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] {
+                    object.remove(bound);
+                }
+            }
+            object.values_mut().for_each(strip_integer_bounds);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_integer_bounds),
+        _ => {}
     }
 }
 

@@ -245,7 +245,7 @@ async fn a_nameserver_in_another_set_is_flagged_and_replaced_only_with_prune() {
             "POST add_custom_nameserver"
         ]
     );
-    assert_eq!(fake.custom_nameservers(ACCOUNT)[0].ns_set.get(), 1);
+    assert_eq!(fake.custom_nameservers(ACCOUNT)[0].ns_set, 1);
 }
 
 #[tokio::test]

@@ -26,7 +26,7 @@ async fn the_whole_flow() {
             .await
             .unwrap();
         assert_eq!(ns.ns_name, name);
-        assert_eq!(ns.ns_set.get(), 1);
+        assert_eq!(ns.ns_set, 1);
         assert_eq!(ns.dns_records.len(), 2);
     }
     let listed = client
@@ -115,7 +115,10 @@ async fn the_fakes_own_checks_come_back_as_api_errors() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "invalid argument `zone_defaults.zone_mode`: must be one of standard, cdn_only, dns_only (got \"edge_only\")"
+        format!(
+            "invalid argument `zone_defaults.zone_mode`: must be one of {} (got \"edge_only\")",
+            ZoneMode::KNOWN.join(", ")
+        )
     );
     assert!(fake.requests().is_empty());
     // ...unless the request says it means a value newer than the crate; then the API (here

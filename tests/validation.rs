@@ -342,7 +342,10 @@ fn enum_typos_are_refused_wherever_they_are_typed() {
         "zone_defaults.zone_mode",
     );
     assert!(
-        message.contains("must be one of standard, cdn_only, dns_only"),
+        message.contains(&format!(
+            "must be one of {} (got \"dns-only\")",
+            cloudflare_account_dns::ZoneMode::KNOWN.join(", ")
+        )),
         "{message}"
     );
     refused(

@@ -56,7 +56,7 @@ async fn add_custom_nameserver_sends_what_cloudflare_documents() {
     );
 
     assert_eq!(ns.ns_name, "ns1.example.com");
-    assert_eq!(ns.ns_set.get(), 1);
+    assert_eq!(ns.ns_set, 1);
     #[allow(deprecated)]
     let status = &ns.status;
     assert_eq!(*status, CustomNameserverStatus::Verified);

@@ -53,7 +53,7 @@ async fn list_sends_a_bodyless_get_and_decodes_every_nameserver() {
 
     let names: Vec<_> = list.iter().map(|ns| ns.ns_name.as_str()).collect();
     assert_eq!(names, ["ns1.example.com", "ns2.example.com"]);
-    assert_eq!(list[1].ns_set.get(), 2);
+    assert_eq!(list[1].ns_set, 2);
     assert_eq!(list[0].dns_records.len(), 2);
 }
 

@@ -204,7 +204,7 @@ mod tests {
         let ns: CustomNameserver =
             serde_json::from_str(OP_ADD_CUSTOM_NAMESERVER.result_example.expect("an example"))
                 .expect("the nameserver example decodes");
-        assert_eq!(ns.ns_set.get(), 1);
+        assert_eq!(ns.ns_set, 1);
         let settings = default_settings();
         assert_eq!(settings.zone_defaults.ns_ttl, 86400);
         // The overlay's wire fact: a Cloudflare-assigned primary nameserver reads null.
@@ -215,7 +215,7 @@ mod tests {
             .unwrap();
         let typed: CustomNameserver = serde_json::from_value(ns).unwrap();
         assert_eq!(typed.ns_name, "ns1.example.com");
-        assert_eq!(typed.ns_set.get(), 1, "the schema's default");
+        assert_eq!(typed.ns_set, 1, "the schema's default");
         assert!(
             state
                 .add("a", &serde_json::json!({"ns_name": "ns1.EXAMPLE.com"}))

@@ -189,7 +189,7 @@ impl Client {
             .into_iter()
             .map(|ns| PlannedNameserver {
                 name: normalized(&ns.ns_name),
-                set: Some(ns.ns_set.get()),
+                set: Some(ns.ns_set),
             })
             .collect();
         let plan = make_plan(declared, &current_nameservers, &current_settings, options);
