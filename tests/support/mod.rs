@@ -397,8 +397,38 @@ pub fn seed_custom_nameserver_response() -> serde_json::Value {
     })
 }
 
-/// The success response of the Update DNS Settings documentation page.
+/// The success response of the Update DNS Settings documentation page. With the fake
+/// feature, fields the page predates (required upstream since) hold the fake's example
+/// values, so that a required field added upstream does not break every test that answers
+/// this page.
 pub fn seed_dns_settings_response() -> serde_json::Value {
+    let mut page = seed_dns_settings_page();
+    #[cfg(feature = "fake")]
+    {
+        let mut result =
+            serde_json::to_value(cloudflare_account_dns::fake::default_settings()).unwrap();
+        merge(&mut result, &page["result"]);
+        page["result"] = result;
+    }
+    page
+}
+
+#[cfg(feature = "fake")]
+fn merge(target: &mut serde_json::Value, patch: &serde_json::Value) {
+    match (target, patch) {
+        (serde_json::Value::Object(target), serde_json::Value::Object(patch)) => {
+            for (key, value) in patch {
+                merge(
+                    target.entry(key.clone()).or_insert(serde_json::Value::Null),
+                    value,
+                );
+            }
+        }
+        (target, patch) => *target = patch.clone(),
+    }
+}
+
+fn seed_dns_settings_page() -> serde_json::Value {
     serde_json::json!({
       "errors": [{"code": 1000, "message": "message", "documentation_url": "documentation_url", "source": {"pointer": "pointer"}}],
       "messages": [{"code": 1000, "message": "message", "documentation_url": "documentation_url", "source": {"pointer": "pointer"}}],
