@@ -34,11 +34,11 @@ Exit status:
   1   an account failed (Cloudflare or the network); the other accounts still ran
   2   plan: changes planned (like terraform plan -detailed-exitcode)
   3   invalid input: the file or an argument; nothing was sent
-  4   a known refusal or a change held back: those fields are not sent, the rest is
+  4   a known refusal or a change held back: not sent; the rest is planned or applied
   5   apply PLAN: the accounts changed since the plan was made; nothing was sent
   6   not configured: no credentials, or --fake with credentials; nothing was sent
   64  usage: unknown command or option, missing argument
-With several, the first in this order wins: 6, 3, 5, 1, 4, 2, 0.";
+With several, the first in this order wins: 3, 6, 5, 1, 4, 2, 0.";
 
 /// Why a command stops, with its exit code.
 #[derive(Debug)]
