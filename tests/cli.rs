@@ -88,6 +88,17 @@ fn help_version_and_usage_errors() {
         assert_eq!(code(&output), 64, "{args:?}: {}", stderr(&output));
         assert!(stdout(&output).is_empty());
     }
+    let output = run(&[], &["plan", "--json"]);
+    assert_eq!(code(&output), 64);
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["error"]["kind"], "usage");
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("<FILE>"),
+        "{json}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -385,4 +396,111 @@ fn the_schema_validates_the_examples_and_refuses_mistakes() {
     ] {
         assert!(!validator.is_valid(&bad), "{bad}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plan_made_against_the_fake_is_never_applied_to_another_api() {
+    let fake = FakeCloudflare::start().await.unwrap();
+    let file = example("accounts.toml");
+    let saved = temp("fake-plan.json");
+    let plan = run(
+        &[],
+        &[
+            "--fake",
+            "plan",
+            file.to_str().unwrap(),
+            "--out",
+            saved.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&plan), 2, "{}", stderr(&plan));
+    let apply = against_async(&fake, &["apply", saved.to_str().unwrap()]).await;
+    assert_eq!(code(&apply), 3, "{}", stderr(&apply));
+    assert!(
+        stderr(&apply).contains("the plan was made against fake"),
+        "{}",
+        stderr(&apply)
+    );
+    assert!(fake.requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn direct_calls_for_scripts() {
+    let fake = FakeCloudflare::start().await.unwrap();
+    let add = against_async(
+        &fake,
+        &[
+            "nameservers",
+            "add",
+            ACCOUNT,
+            "ns1.example.com",
+            "--set",
+            "2",
+        ],
+    )
+    .await;
+    assert_eq!(code(&add), 0, "{}", stderr(&add));
+    assert!(
+        stdout(&add).contains("glue: ns1.example.com A "),
+        "{}",
+        stdout(&add)
+    );
+    let list = against_async(&fake, &["nameservers", "list", ACCOUNT, "--json"]).await;
+    assert_eq!(code(&list), 0);
+    let json: Value = serde_json::from_str(&stdout(&list)).unwrap();
+    assert_eq!(json["result"][0]["ns_name"], "ns1.example.com");
+    assert_eq!(json["result"][0]["ns_set"], 2);
+
+    let update = against_async(
+        &fake,
+        &[
+            "settings",
+            "update",
+            ACCOUNT,
+            "zone_defaults.ns_ttl=3600",
+            "zone_defaults.soa.rname=hostmaster.example.com",
+        ],
+    )
+    .await;
+    assert_eq!(code(&update), 0, "{}", stderr(&update));
+    assert_eq!(
+        fake.requests().last().unwrap().json().unwrap(),
+        json!({"zone_defaults": {"ns_ttl": 3600, "soa": {"rname": "hostmaster.example.com"}}})
+    );
+    let get = against_async(&fake, &["settings", "get", ACCOUNT, "--json"]).await;
+    let json: Value = serde_json::from_str(&stdout(&get)).unwrap();
+    assert_eq!(json["result"]["zone_defaults"]["ns_ttl"], 3600);
+
+    // Refused before sending, with the field: invalid input.
+    fake.clear_requests();
+    let bad = against_async(
+        &fake,
+        &[
+            "settings",
+            "update",
+            ACCOUNT,
+            "zone_defaults.ns_ttl=29",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(code(&bad), 3);
+    let json: Value = serde_json::from_str(&stdout(&bad)).unwrap();
+    assert_eq!(json["error"]["field"], "zone_defaults.ns_ttl");
+    assert!(fake.requests().is_empty());
+
+    let delete = against_async(
+        &fake,
+        &["nameservers", "delete", ACCOUNT, "ns1.example.com"],
+    )
+    .await;
+    assert_eq!(code(&delete), 0);
+    assert!(fake.custom_nameservers(ACCOUNT).is_empty());
+    // A failed call: exit 1.
+    let again = against_async(
+        &fake,
+        &["nameservers", "delete", ACCOUNT, "ns1.example.com"],
+    )
+    .await;
+    assert_eq!(code(&again), 1, "{}", stderr(&again));
 }

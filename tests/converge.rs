@@ -639,3 +639,55 @@ async fn many_accounts_run_concurrently_and_one_failure_stops_no_other() {
     assert_eq!(fake.custom_nameservers(&format!("{:032x}", 5)).len(), 1);
     assert!(fake.custom_nameservers(&format!("{:032x}", 3)).is_empty());
 }
+
+#[test]
+fn defaults_are_merged_into_every_account_and_its_own_values_win() {
+    let toml = r#"
+[defaults]
+custom_nameservers = [{ name = "ns1.example.com", set = 1 }]
+[defaults.dns_settings.zone_defaults]
+ns_ttl = 86400
+soa = { rname = "hostmaster.example.com", ttl = 3600 }
+
+[[accounts]]
+account_id = "023e105f4ecef8ad9ca31a8372d0c353"
+label = "production"
+
+[[accounts]]
+account_id = "1a2b3c4d5e6f708192a3b4c5d6e7f809"
+custom_nameservers = []
+dns_settings.zone_defaults.soa.ttl = 1800
+"#;
+    let accounts =
+        DeclaredAccounts::from_deserializer(toml::Deserializer::parse(toml).unwrap()).unwrap();
+    let [first, second] = &accounts.accounts[..] else {
+        panic!("two accounts")
+    };
+    assert_eq!(first.label.as_deref(), Some("production"));
+    assert_eq!(first.custom_nameservers.as_ref().unwrap().len(), 1);
+    assert_eq!(
+        Value::Object(second.dns_settings.clone().unwrap()),
+        json!({"zone_defaults": {"ns_ttl": 86400, "soa": {"rname": "hostmaster.example.com", "ttl": 1800}}})
+    );
+    assert_eq!(
+        second.custom_nameservers,
+        Some(Vec::new()),
+        "its own list wins"
+    );
+
+    // The defaults are checked like an account, with their own path.
+    let bad = "[defaults.dns_settings.zone_defaults]\nns_ttl = 29\n";
+    let err =
+        DeclaredAccounts::from_deserializer(toml::Deserializer::parse(bad).unwrap()).unwrap_err();
+    assert_eq!(
+        err.invalid_argument().unwrap().field,
+        "defaults.dns_settings.zone_defaults.ns_ttl"
+    );
+    let typo = "[defaults]\ncustom_nameserver = []\n";
+    let err =
+        DeclaredAccounts::from_deserializer(toml::Deserializer::parse(typo).unwrap()).unwrap_err();
+    assert_eq!(
+        err.invalid_argument().unwrap().field,
+        "defaults.custom_nameserver"
+    );
+}

@@ -27,6 +27,21 @@ fn main() -> ExitCode {
             // 2 would read as "changes planned").
             let code = if error.use_stderr() { USAGE } else { exit::OK };
             let _ = error.print();
+            // With --json anywhere on the line, the usage error is JSON on stdout too.
+            if code == USAGE && std::env::args_os().any(|arg| arg == "--json") {
+                let rendered = error.render().to_string();
+                let message: Vec<&str> = rendered
+                    .lines()
+                    .take_while(|line| !line.trim().is_empty())
+                    .map(str::trim)
+                    .collect();
+                let message = message.join(" ");
+                let failure = Failure::new(USAGE, "usage", message.trim_start_matches("error: "));
+                println!(
+                    "{}",
+                    serde_json::json!({ "error": failure.to_json(), "exit_code": USAGE })
+                );
+            }
             return ExitCode::from(code);
         }
     };
