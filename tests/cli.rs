@@ -207,11 +207,18 @@ async fn a_saved_plan_is_applied_as_made_and_refused_when_stale() {
     assert!(message.contains("ns9.example.org was added"), "{message}");
     assert!(fake.requests().iter().all(|r| r.method == "GET"));
 
-    // Planned again, it is carried out exactly.
+    // Planned again, it is carried out exactly (the undeclared ns9 is kept without
+    // --prune, which both say with exit 4).
     let plan = against_async(&fake, &["plan", file.to_str().unwrap(), "--out", saved]).await;
-    assert_eq!(code(&plan), 2);
+    assert_eq!(code(&plan), 4);
+    assert!(stdout(&plan).contains("ns9.example.org (set 1) is not declared: kept"));
     let apply = against_async(&fake, &["apply", saved]).await;
-    assert_eq!(code(&apply), 0, "{}\n{}", stdout(&apply), stderr(&apply));
+    assert_eq!(code(&apply), 4, "{}\n{}", stdout(&apply), stderr(&apply));
+    assert!(
+        stdout(&apply).contains("3 changed (8 change(s) done), 0 failed"),
+        "{}",
+        stdout(&apply)
+    );
     let names: Vec<String> = fake
         .custom_nameservers(ACCOUNT)
         .into_iter()
@@ -503,4 +510,32 @@ async fn direct_calls_for_scripts() {
     )
     .await;
     assert_eq!(code(&again), 1, "{}", stderr(&again));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_difference_only_prune_changes_is_not_reported_as_converged() {
+    let fake = FakeCloudflare::start().await.unwrap();
+    fake.seed_custom_nameserver(ACCOUNT, "ns1.example.com", 1);
+    fake.seed_custom_nameserver(ACCOUNT, "old.example.com", 1);
+    let file = temp("extra.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[[accounts]]\naccount_id = \"{ACCOUNT}\"\ncustom_nameservers = [{{ name = \"ns1.example.com\", set = 1 }}]\n"
+        ),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let plan = against_async(&fake, &["plan", file]).await;
+    assert_eq!(code(&plan), 4, "{}", stdout(&plan));
+    assert!(
+        stdout(&plan).contains("plan with prune to remove it"),
+        "{}",
+        stdout(&plan)
+    );
+    let pruned = against_async(&fake, &["plan", "--prune", file]).await;
+    assert_eq!(code(&pruned), 2, "{}", stdout(&pruned));
+    let apply = against_async(&fake, &["apply", "--prune", file]).await;
+    assert_eq!(code(&apply), 0, "{}", stdout(&apply));
+    assert_eq!(fake.custom_nameservers(ACCOUNT).len(), 1);
 }

@@ -76,7 +76,7 @@ pub async fn plan(
         match result {
             Ok((state, plan)) => {
                 changes += usize::from(!plan.is_empty());
-                blocked += usize::from(plan.is_blocked());
+                blocked += usize::from(plan.has_warnings());
                 out.text(&prefixed(label, &plan.to_string()));
                 entries
                     .push(json!({"account_id": account.account_id, "label": label, "plan": plan}));
@@ -117,7 +117,7 @@ pub async fn plan(
     }
     let requests = requests_sent();
     out.text(&format!(
-        "\n{} account(s): {changes} with changes, {blocked} with a refusal or a change held back, {failed} failed; {requests} request(s) sent\n",
+        "\n{} account(s): {changes} with changes, {blocked} left unchanged (a refusal, held back, or needing --prune), {failed} failed; {requests} request(s) sent\n",
         declared.accounts.len()
     ));
     out.json(json!({
@@ -259,7 +259,7 @@ pub async fn apply(
                 "error": {"kind": "failed", "message": "failed to plan"}}));
             continue;
         };
-        blocked += usize::from(plan.is_blocked());
+        blocked += usize::from(plan.has_warnings());
         let result = if plan.is_empty() {
             Ok(ApplyReport::default())
         } else {
@@ -328,7 +328,7 @@ pub async fn apply(
     }
     let requests = requests_sent();
     let mut summary = format!(
-        "\n{} account(s): {changed} changed ({changes_done} change(s) done), {failed} failed, {blocked} with a refusal or a change held back; {requests} request(s) sent",
+        "\n{} account(s): {changed} changed ({changes_done} change(s) done), {failed} failed, {blocked} left unchanged (a refusal, held back, or needing --prune); {requests} request(s) sent",
         accounts.len()
     );
     if let Some(left) = &left {

@@ -14,8 +14,9 @@ pub const CHANGES_PLANNED: u8 = 2;
 /// Invalid input: a declaration or saved plan that cannot be read or breaks a rule, an
 /// invalid argument value. Nothing was sent.
 pub const INVALID_INPUT: u8 = 3;
-/// A known refusal: a declared field Cloudflare is known to refuse, or a change held back
-/// because it would break the account. Those fields are not sent; the rest is planned or
+/// Something declared is left unchanged: a field Cloudflare is known to refuse, a change
+/// held back because it would break the account, or a difference only `--prune` changes
+/// (an extra nameserver, one in another set). Those are not sent; the rest is planned or
 /// applied.
 pub const REFUSED: u8 = 4;
 /// `apply PLAN`: the accounts changed since the plan was made. Nothing was sent.
@@ -34,7 +35,8 @@ Exit status:
   1   an account failed (Cloudflare or the network); the other accounts still ran
   2   plan: changes planned (like terraform plan -detailed-exitcode)
   3   invalid input: the file or an argument; nothing was sent
-  4   a known refusal or a change held back: not sent; the rest is planned or applied
+  4   something declared is left unchanged: a known refusal, a change held back, or a
+      difference only --prune changes; the rest is planned or applied
   5   apply PLAN: the accounts changed since the plan was made; nothing was sent
   6   not configured: no credentials, or --fake with credentials; nothing was sent
   64  usage: unknown command or option, missing argument
