@@ -691,3 +691,31 @@ dns_settings.zone_defaults.soa.ttl = 1800
         "defaults.custom_nameserver"
     );
 }
+
+#[tokio::test]
+async fn an_export_plans_empty_and_leaves_out_what_cannot_be_set() {
+    let (fake, client) = fake_and_client().await;
+    fake.seed_custom_nameserver(ACCOUNT, "ns1.example.com", 2);
+    let mut settings = fake.dns_settings_json(ACCOUNT);
+    settings["zone_defaults"]["flatten_all_cnames"] = json!(true);
+    settings["zone_defaults"]["soa"]["mname"] = Value::Null;
+    fake.seed_dns_settings_json(ACCOUNT, settings);
+    let exported = client.export(ACCOUNT).await.unwrap();
+    exported.check().unwrap();
+    let settings = exported.dns_settings.clone().unwrap();
+    assert!(
+        settings["zone_defaults"]
+            .get("flatten_all_cnames")
+            .is_none()
+    );
+    assert_eq!(settings["zone_defaults"]["soa"]["mname"], Value::Null);
+    assert_eq!(
+        exported.custom_nameservers.as_ref().unwrap()[0].set,
+        Some(2)
+    );
+    let plan = client
+        .plan(&exported, PlanOptions::default().prune(true))
+        .await
+        .unwrap();
+    assert!(plan.is_empty() && !plan.has_warnings(), "{plan}");
+}

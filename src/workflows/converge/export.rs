@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::plan::{AccountState, PlannedNameserver};
+use super::plan::{AccountState, PlannedNameserver, known_refusals};
 use super::state::{DeclaredAccount, DeclaredNameserver};
 use crate::core::client::Client;
 use crate::core::error::Result;
@@ -13,8 +13,9 @@ use crate::request::{self, Body};
 impl Client {
     /// Reads an account's custom nameservers and DNS settings and returns them as a
     /// declared state that plans empty: every nameserver with its set, and every field of
-    /// the update body that the account has (deprecated fields and values the checks would
-    /// refuse are left out, so they are not managed).
+    /// the update body that the account has (deprecated fields, values the checks would
+    /// refuse and values Cloudflare is known to refuse to be set are left out, so they are
+    /// not managed).
     pub async fn export(&self, account_id: &str) -> Result<DeclaredAccount> {
         let probe = DeclaredAccount {
             account_id: account_id.to_string(),
@@ -43,6 +44,13 @@ impl DeclaredAccount {
             let mut body = Body::default();
             let mut path = Vec::new();
             copy_fields(OP_UPDATE_DNS_SETTINGS.body, current, &mut path, &mut body);
+            // A value Cloudflare refuses to be set is not declared (it would never plan
+            // empty).
+            for refusal in known_refusals(&body.to_value().as_object().cloned().unwrap_or_default())
+            {
+                let parts: Vec<&str> = refusal.field.split('.').collect();
+                body.remove(&parts);
+            }
             body.into_map()
         });
         DeclaredAccount {

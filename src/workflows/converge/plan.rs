@@ -453,12 +453,12 @@ pub(crate) fn leaves(body: &Map<String, Value>, prefix: &str) -> Vec<(String, Va
     out
 }
 
+/// The value at a dotted path, `null` when there is none.
 fn lookup_value<'a>(value: &'a Value, dotted: &str) -> &'a Value {
-    let mut value = value;
-    for part in dotted.split('.') {
-        value = value.get(part).unwrap_or(&Value::Null);
-    }
     value
+        .as_object()
+        .and_then(|map| lookup(map, dotted))
+        .unwrap_or(&Value::Null)
 }
 
 /// The fragment's schema of an update body field.
