@@ -539,3 +539,34 @@ async fn a_difference_only_prune_changes_is_not_reported_as_converged() {
     assert_eq!(code(&apply), 0, "{}", stdout(&apply));
     assert_eq!(fake.custom_nameservers(ACCOUNT).len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_failed_account_exits_1_and_the_others_still_run() {
+    let fake = FakeCloudflare::start().await.unwrap();
+    let file = example("accounts.toml");
+    // The only account that manages settings without nameservers reads settings alone.
+    fake.inject(
+        cloudflare_account_dns::fake::Fault::status(403).on_operation("get_dns_settings"),
+        1,
+    );
+    let apply = against_async(&fake, &["apply", "--json", file.to_str().unwrap()]).await;
+    assert_eq!(code(&apply), 1, "{}", stderr(&apply));
+    let json: Value = serde_json::from_str(&stdout(&apply)).unwrap();
+    assert_eq!(json["summary"]["failed"], 1, "{json}");
+    assert_eq!(json["summary"]["changed"], 2, "{json}");
+    assert_eq!(json["exit_code"], 1);
+    let failed: Vec<&Value> = json["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| !a["error"].is_null())
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert!(
+        failed[0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("failed to plan: "),
+        "{json}"
+    );
+}

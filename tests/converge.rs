@@ -719,3 +719,45 @@ async fn an_export_plans_empty_and_leaves_out_what_cannot_be_set() {
         .unwrap();
     assert!(plan.is_empty() && !plan.has_warnings(), "{plan}");
 }
+
+#[tokio::test]
+async fn a_retried_delete_that_finds_nothing_after_a_lost_answer_is_done() {
+    let fake = FakeCloudflare::start().await.unwrap();
+    // Retries on (the transport repeats a DELETE whose answer was lost).
+    let client = fake.client().unwrap();
+    fake.seed_custom_nameserver(ACCOUNT, "old.example.com", 1);
+    let wanted = DeclaredAccount::new(ACCOUNT).nameserver("ns1.example.com", Some(1));
+    let plan = client
+        .plan(&wanted, PlanOptions::default().prune(true))
+        .await
+        .unwrap();
+    fake.inject(
+        Fault::drop_connection()
+            .on_operation("delete_custom_nameserver")
+            .after_applying(),
+        1,
+    );
+    fake.clear_requests();
+    let report = client.apply(&plan).await.unwrap();
+    assert_eq!(
+        calls(&fake),
+        [
+            "POST add_custom_nameserver",
+            "DELETE delete_custom_nameserver",
+            "DELETE delete_custom_nameserver"
+        ]
+    );
+    assert_eq!(report.done.len(), 2);
+    assert_eq!(report.recovered.len(), 1);
+    assert!(
+        report.notes[0].contains("already gone"),
+        "{:?}",
+        report.notes
+    );
+    let names: Vec<String> = fake
+        .custom_nameservers(ACCOUNT)
+        .into_iter()
+        .map(|ns| ns.ns_name)
+        .collect();
+    assert_eq!(names, ["ns1.example.com"]);
+}

@@ -145,21 +145,17 @@ pub async fn apply(
             let options = PlanOptions::default().prune(prune);
             let planned = plan_all(target, &declared.accounts, options, "planned").await;
             let mut plans = Vec::new();
-            let mut failures = Vec::new();
             for (account, result) in declared.accounts.iter().zip(planned) {
                 match result {
-                    Ok((_, plan)) => plans.push(Some(plan)),
+                    Ok((_, plan)) => plans.push(Ok(plan)),
                     Err(error) => {
-                        failures.push((account.clone(), error));
-                        plans.push(None);
+                        out.text(&prefixed(
+                            account.label.as_deref(),
+                            &format!("{}:\n  failed to plan: {error}\n", header(account)),
+                        ));
+                        plans.push(Err(Failure::from_error("failed to plan: ", &error)));
                     }
                 }
-            }
-            for (account, error) in &failures {
-                out.text(&prefixed(
-                    account.label.as_deref(),
-                    &format!("{}:\n  failed to plan: {error}\n", header(account)),
-                ));
             }
             (declared.accounts, plans, options)
         }
@@ -217,11 +213,7 @@ pub async fn apply(
                     ),
                 ));
             }
-            let plans = saved
-                .accounts
-                .iter()
-                .map(|a| Some(a.plan.clone()))
-                .collect();
+            let plans = saved.accounts.iter().map(|a| Ok(a.plan.clone())).collect();
             (declared, plans, options)
         }
     };
@@ -253,11 +245,14 @@ pub async fn apply(
     let mut entries = Vec::new();
     for (account, plan) in accounts.iter().zip(&plans) {
         let label = account.label.as_deref();
-        let Some(plan) = plan else {
-            failed += 1;
-            entries.push(json!({"account_id": account.account_id, "label": label,
-                "error": {"kind": "failed", "message": "failed to plan"}}));
-            continue;
+        let plan = match plan {
+            Ok(plan) => plan,
+            Err(failure) => {
+                failed += 1;
+                entries.push(json!({"account_id": account.account_id, "label": label,
+                    "error": failure.to_json()}));
+                continue;
+            }
         };
         blocked += usize::from(plan.has_warnings());
         let result = if plan.is_empty() {
