@@ -83,6 +83,8 @@ fn help_version_and_usage_errors() {
         &["frobnicate"],
         &["plan", "a.toml", "--yes"],
         &[],
+        &["plan", "a.toml", "--rate-window", "0"],
+        &["plan", "a.toml", "--rate-limit", "0"],
     ] {
         let output = run(&[], args);
         assert_eq!(code(&output), 64, "{args:?}: {}", stderr(&output));

@@ -45,10 +45,12 @@ pub struct Global {
     /// At most this many requests start in any rate window. Cloudflare allows 1,200 per 5
     /// minutes, and going past it can block the token for 5 minutes; the default keeps 1 %
     /// to spare, as Cloudflare counts a request when it arrives, a little after it starts.
-    #[arg(long, global = true, value_name = "REQUESTS", default_value_t = 1188)]
+    #[arg(long, global = true, value_name = "REQUESTS", default_value_t = 1188,
+          value_parser = clap::value_parser!(u32).range(1..))]
     pub rate_limit: u32,
-    /// The rate window, in seconds.
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 300)]
+    /// The rate window, in seconds (1 to 86400).
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub rate_window: u64,
 }
 
