@@ -572,3 +572,24 @@ async fn one_failed_account_exits_1_and_the_others_still_run() {
         "{json}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_output_names_the_account_on_every_line_and_shows_the_glue() {
+    let fake = FakeCloudflare::start().await.unwrap();
+    fake.seed_custom_nameserver(ACCOUNT, "old.example.com", 1);
+    let file = temp("one.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[defaults]\ncustom_nameservers = [{{ name = \"ns1.example.com\", set = 1 }}]\n[defaults.dns_settings.zone_defaults]\nnameservers = {{ type = \"custom.account\" }}\n\n[[accounts]]\naccount_id = \"{ACCOUNT}\"\nlabel = \"production\"\ndns_settings.zone_defaults.flatten_all_cnames = true\n"
+        ),
+    )
+    .unwrap();
+    let apply = against_async(
+        &fake,
+        &["apply", "--prune", "--verify", file.to_str().unwrap()],
+    )
+    .await;
+    assert_eq!(code(&apply), 4, "{}", stderr(&apply));
+    insta::assert_snapshot!("apply_one_labelled_account", stdout(&apply));
+}
