@@ -676,18 +676,20 @@ dns_settings.zone_defaults.soa.ttl = 1800
     );
 
     // The defaults are checked like an account, with their own path.
-    let bad = "[defaults.dns_settings.zone_defaults]\nns_ttl = 29\n";
-    let err =
-        DeclaredAccounts::from_deserializer(toml::Deserializer::parse(bad).unwrap()).unwrap_err();
+    let refused_at = |text: &str| {
+        DeclaredAccounts::from_deserializer(toml::Deserializer::parse(text).unwrap())
+            .unwrap_err()
+            .invalid_argument()
+            .unwrap()
+            .field
+            .clone()
+    };
     assert_eq!(
-        err.invalid_argument().unwrap().field,
+        refused_at("[defaults.dns_settings.zone_defaults]\nns_ttl = 29\n"),
         "defaults.dns_settings.zone_defaults.ns_ttl"
     );
-    let typo = "[defaults]\ncustom_nameserver = []\n";
-    let err =
-        DeclaredAccounts::from_deserializer(toml::Deserializer::parse(typo).unwrap()).unwrap_err();
     assert_eq!(
-        err.invalid_argument().unwrap().field,
+        refused_at("[defaults]\ncustom_nameserver = []\n"),
         "defaults.custom_nameserver"
     );
 }
