@@ -346,23 +346,55 @@ async fn a_cloudflare_assigned_mname_and_differently_written_names_are_stable() 
     assert_eq!(plan.settings[0].declared, "ns9.example.com.");
 }
 
+/// A plan with a setting added by hand (as an edited saved plan would have it).
+fn with_setting(plan: &Plan, field: &str, declared: Value) -> Plan {
+    let mut json = serde_json::to_value(plan).unwrap();
+    json["settings"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"field": field, "current": null, "declared": declared}));
+    serde_json::from_value(json).unwrap()
+}
+
 #[tokio::test]
-async fn an_account_level_cname_flattening_default_is_refused_by_the_plan() {
+async fn a_known_refusal_blocks_only_its_own_field() {
     let (fake, client) = fake_and_client().await;
     let refused = DeclaredAccount::new(ACCOUNT)
         .nameserver("ns1.example.com", None)
-        .setting("zone_defaults.flatten_all_cnames", true);
+        .setting("zone_defaults.flatten_all_cnames", true)
+        .setting("zone_defaults.ns_ttl", 3600);
     let plan = client.plan(&refused, PlanOptions::default()).await.unwrap();
     assert_eq!(plan.refusals.len(), 1);
     assert_eq!(plan.refusals[0].code, 1011);
+    assert!(plan.is_blocked() && plan.has_warnings());
+    let fields: Vec<&str> = plan.settings.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["zone_defaults.ns_ttl"],
+        "the refused field is not sent"
+    );
     assert!(
         plan.to_string().contains("Cloudflare refuses this"),
         "{plan}"
     );
     fake.clear_requests();
-    let err = client.apply(&plan).await.unwrap_err();
+    let report = client.apply(&plan).await.unwrap();
+    assert_eq!(
+        calls(&fake),
+        ["POST add_custom_nameserver", "PATCH update_dns_settings"]
+    );
+    assert_eq!(
+        fake.requests()[1].json().unwrap(),
+        json!({"zone_defaults": {"ns_ttl": 3600}})
+    );
+    assert_eq!(report.done.len(), 2);
+
+    // A plan edited to send it is refused whole, before anything is sent.
+    let edited = with_setting(&plan, "zone_defaults.flatten_all_cnames", json!(true));
+    assert!(edited.check().is_err());
+    fake.clear_requests();
+    let err = client.apply(&edited).await.unwrap_err();
     assert!(err.report.done.is_empty() && err.report.failed.is_none());
-    assert_eq!(err.report.not_done.len(), 2);
     assert_eq!(
         err.error.invalid_argument().unwrap().field,
         "dns_settings.zone_defaults.flatten_all_cnames"
@@ -380,6 +412,131 @@ async fn an_account_level_cname_flattening_default_is_refused_by_the_plan() {
         (err.status().map(|s| s.as_u16()), err.codes()),
         (Some(400), vec![1011])
     );
+}
+
+#[test]
+fn a_plan_from_a_file_is_checked_and_never_panics() {
+    let plan = Plan::from_state(
+        &DeclaredAccount::new(ACCOUNT).setting("zone_defaults.ns_ttl", 3600),
+        &Default::default(),
+        PlanOptions::default(),
+    );
+    plan.check().unwrap();
+    // A field and a field inside it, in both orders: refused by the check, and the body
+    // is made without a panic.
+    let both = with_setting(&plan, "zone_defaults", json!(5));
+    let err = both.check().unwrap_err();
+    let arg = err.invalid_argument().unwrap();
+    assert_eq!(arg.field, "settings[1].field", "{err}");
+    assert!(arg.rule.contains("overlaps"), "{err}");
+    assert!(both.update_body().is_some());
+    let mut json = serde_json::to_value(&plan).unwrap();
+    json["settings"].as_array_mut().unwrap().insert(
+        0,
+        json!({"field": "zone_defaults", "current": null, "declared": 5}),
+    );
+    let other_order: Plan = serde_json::from_value(json).unwrap();
+    assert!(other_order.check().is_err());
+    assert!(other_order.update_body().is_some());
+    // A value the fragment refuses, a field it does not know, a bad account id.
+    let bound = with_setting(&plan, "zone_defaults.soa.ttl", json!(1));
+    assert_eq!(
+        bound.check().unwrap_err().invalid_argument().unwrap().field,
+        "settings.zone_defaults.soa.ttl"
+    );
+    // A field the fragment does not know may be in a plan (declared under
+    // `newer_dns_settings`), as Cloudflare's schema admits it; the saved plan's own
+    // declaration is what refuses typos.
+    let unknown = with_setting(&plan, "zone_defaults.ns_tll", json!(60));
+    assert!(unknown.check().is_ok());
+    let mut json = serde_json::to_value(&plan).unwrap();
+    json["account_id"] = json!("x".repeat(40));
+    let id: Plan = serde_json::from_value(json).unwrap();
+    assert_eq!(
+        id.check().unwrap_err().invalid_argument().unwrap().field,
+        "account_id"
+    );
+}
+
+#[tokio::test]
+async fn a_delete_that_finds_nothing_is_done_and_said_so() {
+    let (fake, client) = fake_and_client().await;
+    fake.seed_custom_nameserver(ACCOUNT, "old.example.com", 1);
+    let wanted = DeclaredAccount::new(ACCOUNT).nameserver("ns1.example.com", Some(1));
+    let plan = client
+        .plan(&wanted, PlanOptions::default().prune(true))
+        .await
+        .unwrap();
+    assert_eq!(plan.remove, ["old.example.com"]);
+    // Someone (or an attempt whose answer was lost) removed it since.
+    client
+        .delete_custom_nameserver(ACCOUNT, "old.example.com")
+        .send()
+        .await
+        .unwrap();
+    let report = client.apply(&plan).await.unwrap();
+    assert_eq!(report.done.len(), 2);
+    assert_eq!(
+        report.recovered,
+        [Step::RemoveNameserver {
+            name: "old.example.com".into()
+        }]
+    );
+    assert!(
+        report.notes[0].contains("already gone"),
+        "{:?}",
+        report.notes
+    );
+}
+
+#[tokio::test]
+async fn an_add_whose_lookup_fails_stays_an_unknown_outcome() {
+    let (fake, client) = fake_and_client().await;
+    let only_ns = DeclaredAccount::new(ACCOUNT).nameserver("ns1.example.com", Some(1));
+    let plan = client.plan(&only_ns, PlanOptions::default()).await.unwrap();
+    fake.inject(
+        Fault::drop_connection()
+            .on_operation("add_custom_nameserver")
+            .after_applying(),
+        1,
+    );
+    fake.inject(
+        Fault::status(500).on_operation("list_custom_nameservers"),
+        1,
+    );
+    let err = client.apply(&plan).await.unwrap_err();
+    assert!(err.error.is_outcome_unknown(), "{}", err.error);
+    assert!(
+        err.report.notes[0].contains("looking for it failed"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("refused"), "{err}");
+}
+
+#[tokio::test]
+async fn a_prune_that_would_leave_new_zones_without_nameservers_is_held_back() {
+    let (fake, client) = fake_and_client().await;
+    fake.seed_custom_nameserver(ACCOUNT, "old.example.com", 1);
+    let mut none =
+        DeclaredAccount::new(ACCOUNT).setting("zone_defaults.nameservers.type", "custom.account");
+    none.custom_nameservers = Some(Vec::new());
+    let plan = client
+        .plan(&none, PlanOptions::default().prune(true))
+        .await
+        .unwrap();
+    assert!(plan.remove.is_empty(), "{plan}");
+    assert_eq!(plan.held_back.len(), 1);
+    assert!(plan.is_blocked());
+    assert!(plan.to_string().contains("held back"), "{plan}");
+    // With new zones on Cloudflare's nameservers, the prune goes ahead.
+    let mut standard = DeclaredAccount::new(ACCOUNT)
+        .setting("zone_defaults.nameservers.type", "cloudflare.standard");
+    standard.custom_nameservers = Some(Vec::new());
+    let plan = client
+        .plan(&standard, PlanOptions::default().prune(true))
+        .await
+        .unwrap();
+    assert_eq!(plan.remove, ["old.example.com"]);
 }
 
 #[test]
@@ -465,7 +622,9 @@ async fn many_accounts_run_concurrently_and_one_failure_stops_no_other() {
         })
         .await;
     assert_eq!(seen.load(Ordering::Relaxed), 6);
-    let plans: Vec<Plan> = plans.into_iter().map(Result::unwrap).collect();
+    let mut plans: Vec<Plan> = plans.into_iter().map(Result::unwrap).collect();
+    // The refused field is not in the plan; one edited to send it fails alone.
+    plans[3] = with_setting(&plans[3], "zone_defaults.flatten_all_cnames", json!(true));
     for (plan, account) in plans.iter().zip(&accounts) {
         assert_eq!(plan.account_id, account.account_id, "in order");
     }
@@ -483,4 +642,169 @@ async fn many_accounts_run_concurrently_and_one_failure_stops_no_other() {
     }
     assert_eq!(fake.custom_nameservers(&format!("{:032x}", 5)).len(), 1);
     assert!(fake.custom_nameservers(&format!("{:032x}", 3)).is_empty());
+}
+
+#[test]
+fn defaults_are_merged_into_every_account_and_its_own_values_win() {
+    let toml = r#"
+[defaults]
+custom_nameservers = [{ name = "ns1.example.com", set = 1 }]
+[defaults.dns_settings.zone_defaults]
+ns_ttl = 86400
+soa = { rname = "hostmaster.example.com", ttl = 3600 }
+
+[[accounts]]
+account_id = "023e105f4ecef8ad9ca31a8372d0c353"
+label = "production"
+
+[[accounts]]
+account_id = "1a2b3c4d5e6f708192a3b4c5d6e7f809"
+custom_nameservers = []
+dns_settings.zone_defaults.soa.ttl = 1800
+"#;
+    let accounts =
+        DeclaredAccounts::from_deserializer(toml::Deserializer::parse(toml).unwrap()).unwrap();
+    let [first, second] = &accounts.accounts[..] else {
+        panic!("two accounts")
+    };
+    assert_eq!(first.label.as_deref(), Some("production"));
+    assert_eq!(first.custom_nameservers.as_ref().unwrap().len(), 1);
+    assert_eq!(
+        Value::Object(second.dns_settings.clone().unwrap()),
+        json!({"zone_defaults": {"ns_ttl": 86400, "soa": {"rname": "hostmaster.example.com", "ttl": 1800}}})
+    );
+    assert_eq!(
+        second.custom_nameservers,
+        Some(Vec::new()),
+        "its own list wins"
+    );
+
+    // The defaults are checked like an account, with their own path.
+    let refused_at = |text: &str| {
+        DeclaredAccounts::from_deserializer(toml::Deserializer::parse(text).unwrap())
+            .unwrap_err()
+            .invalid_argument()
+            .unwrap()
+            .field
+            .clone()
+    };
+    assert_eq!(
+        refused_at("[defaults.dns_settings.zone_defaults]\nns_ttl = 29\n"),
+        "defaults.dns_settings.zone_defaults.ns_ttl"
+    );
+    assert_eq!(
+        refused_at("[defaults]\ncustom_nameserver = []\n"),
+        "defaults.custom_nameserver"
+    );
+}
+
+#[tokio::test]
+async fn an_export_plans_empty_and_leaves_out_what_cannot_be_set() {
+    let (fake, client) = fake_and_client().await;
+    fake.seed_custom_nameserver(ACCOUNT, "ns1.example.com", 2);
+    let mut settings = fake.dns_settings_json(ACCOUNT);
+    settings["zone_defaults"]["flatten_all_cnames"] = json!(true);
+    settings["zone_defaults"]["soa"]["mname"] = Value::Null;
+    fake.seed_dns_settings_json(ACCOUNT, settings);
+    let exported = client.export(ACCOUNT).await.unwrap();
+    exported.check().unwrap();
+    let settings = exported.dns_settings.clone().unwrap();
+    assert!(
+        settings["zone_defaults"]
+            .get("flatten_all_cnames")
+            .is_none()
+    );
+    assert_eq!(settings["zone_defaults"]["soa"]["mname"], Value::Null);
+    assert_eq!(
+        exported.custom_nameservers.as_ref().unwrap()[0].set,
+        Some(2)
+    );
+    let plan = client
+        .plan(&exported, PlanOptions::default().prune(true))
+        .await
+        .unwrap();
+    assert!(plan.is_empty() && !plan.has_warnings(), "{plan}");
+}
+
+#[tokio::test]
+async fn a_retried_delete_that_finds_nothing_after_a_lost_answer_is_done() {
+    let fake = FakeCloudflare::start().await.unwrap();
+    // Retries on (the transport repeats a DELETE whose answer was lost).
+    let client = fake.client().unwrap();
+    fake.seed_custom_nameserver(ACCOUNT, "old.example.com", 1);
+    let wanted = DeclaredAccount::new(ACCOUNT).nameserver("ns1.example.com", Some(1));
+    let plan = client
+        .plan(&wanted, PlanOptions::default().prune(true))
+        .await
+        .unwrap();
+    fake.inject(
+        Fault::drop_connection()
+            .on_operation("delete_custom_nameserver")
+            .after_applying(),
+        1,
+    );
+    fake.clear_requests();
+    let report = client.apply(&plan).await.unwrap();
+    assert_eq!(
+        calls(&fake),
+        [
+            "POST add_custom_nameserver",
+            "DELETE delete_custom_nameserver",
+            "DELETE delete_custom_nameserver"
+        ]
+    );
+    assert_eq!(report.done.len(), 2);
+    assert_eq!(report.recovered.len(), 1);
+    assert!(
+        report.notes[0].contains("already gone"),
+        "{:?}",
+        report.notes
+    );
+    let names: Vec<String> = fake
+        .custom_nameservers(ACCOUNT)
+        .into_iter()
+        .map(|ns| ns.ns_name)
+        .collect();
+    assert_eq!(names, ["ns1.example.com"]);
+}
+
+/// A typo under `dns_settings` is refused with its path; a field newer than the crate is
+/// declared under `newer_dns_settings`, planned, sent, and then plans empty.
+#[tokio::test]
+async fn fields_newer_than_the_crate_have_their_own_section() {
+    let typo = r#"{"accounts": [{"account_id": "023e105f4ecef8ad9ca31a8372d0c353",
+        "dns_settings": {"zone_defaults": {"ns_tll": 60}}}]}"#;
+    let err = DeclaredAccounts::from_json(typo).unwrap_err();
+    assert_eq!(
+        err.invalid_argument().unwrap().field,
+        "accounts[0].dns_settings.zone_defaults.ns_tll"
+    );
+    let overlapping = r#"{"accounts": [{"account_id": "023e105f4ecef8ad9ca31a8372d0c353",
+        "dns_settings": {"zone_defaults": {"ns_ttl": 60}},
+        "newer_dns_settings": {"zone_defaults": {"ns_ttl": 120}}}]}"#;
+    let err = DeclaredAccounts::from_json(overlapping).unwrap_err();
+    assert_eq!(
+        err.invalid_argument().unwrap().field,
+        "accounts[0].newer_dns_settings.zone_defaults.ns_ttl"
+    );
+    let newer = r#"{"accounts": [{"account_id": "023e105f4ecef8ad9ca31a8372d0c353",
+        "dns_settings": {"zone_defaults": {"ns_ttl": 3600}},
+        "newer_dns_settings": {"zone_defaults": {"dnssec_default": true}}}]}"#;
+    let declared = DeclaredAccounts::from_json(newer).unwrap();
+    let (fake, client) = fake_and_client().await;
+    let account = &declared.accounts[0];
+    let plan = client.plan(account, PlanOptions::default()).await.unwrap();
+    let fields: Vec<&str> = plan.settings.iter().map(|s| s.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["zone_defaults.dnssec_default", "zone_defaults.ns_ttl"],
+        "{plan}"
+    );
+    client.apply(&plan).await.unwrap();
+    assert_eq!(
+        fake.dns_settings_json(ACCOUNT)["zone_defaults"]["dnssec_default"],
+        Value::Bool(true)
+    );
+    let again = client.plan(account, PlanOptions::default()).await.unwrap();
+    assert!(again.is_empty(), "{again}");
 }

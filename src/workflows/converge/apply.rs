@@ -6,7 +6,7 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::plan::{Plan, PlanOptions};
+use super::plan::{Plan, PlanOptions, known_refusals, leaves};
 use super::state::{DeclaredAccount, normalized};
 use crate::core::client::Client;
 use crate::core::error::{Error, InvalidArgument, Result};
@@ -71,14 +71,21 @@ pub struct ApplyReport {
     pub account_id: String,
     /// The steps done, in order.
     pub done: Vec<Step>,
-    /// Of those, the ones whose outcome was unknown and that a read of the account showed
-    /// applied (so they were not repeated).
+    /// Of those, the ones found already done: an add whose outcome was unknown and that a
+    /// read of the account showed applied (so it was not repeated), a removal answered by
+    /// a 404 (see [`ApplyReport::notes`]).
     pub recovered: Vec<Step>,
     /// The step that failed, if one did.
     pub failed: Option<Step>,
     /// The steps not tried after it.
     pub not_done: Vec<Step>,
-    /// The nameservers added, as Cloudflare returned them.
+    /// What a person should know about steps whose first answer was not the last word:
+    /// a removal that found the nameserver already gone, an add whose outcome could not be
+    /// looked up.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// The nameservers added, as Cloudflare returned them (with the glue records,
+    /// `dns_records`, to register at the registrar).
     pub added: Vec<types::CustomNameserver>,
     /// The DNS settings after the update, if one was sent.
     pub settings: Option<types::DnsSettings>,
@@ -131,23 +138,6 @@ impl From<ApplyError> for Error {
     }
 }
 
-/// The leaves of a body as `(dotted path, value)`.
-fn leaves(body: &Map<String, Value>, prefix: &str) -> Vec<(String, Value)> {
-    let mut out = Vec::new();
-    for (name, value) in body {
-        let path = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}.{name}")
-        };
-        match value {
-            Value::Object(inner) if !inner.is_empty() => out.extend(leaves(inner, &path)),
-            _ => out.push((path, value.clone())),
-        }
-    }
-    out
-}
-
 /// The steps of a plan, in the order they are safe: nameservers replaced and added before
 /// the settings switch new zones to them, extras removed last.
 fn steps(plan: &Plan) -> Vec<Step> {
@@ -196,7 +186,12 @@ impl Client {
             account_id: plan.account_id.clone(),
             ..ApplyReport::default()
         };
-        if let Some(refusal) = plan.refusals.first() {
+        // A plan made by `Client::plan` never sends a known refusal; one built or edited by
+        // hand is refused whole, before anything is sent.
+        if let Some(refusal) = plan
+            .update_body()
+            .and_then(|body| known_refusals(&body).into_iter().next())
+        {
             let error = InvalidArgument::new(
                 format!("dns_settings.{}", refusal.field),
                 format!(
@@ -248,12 +243,27 @@ impl Client {
                         Ok(())
                     }
                     Err(error) if error.is_outcome_unknown() => {
-                        // Look before repeating: Cloudflare may have added it.
-                        let listed = self
-                            .list_custom_nameservers(account)
-                            .with_options(budget.next()?)
-                            .send()
-                            .await?;
+                        // Look before repeating: Cloudflare may have added it. When the look
+                        // fails too, the outcome stays unknown: the add's error is returned,
+                        // never the look's (which would read as a refusal).
+                        let looked = match budget.next() {
+                            Ok(options) => {
+                                self.list_custom_nameservers(account)
+                                    .with_options(options)
+                                    .send()
+                                    .await
+                            }
+                            Err(budget_error) => Err(budget_error),
+                        };
+                        let listed = match looked {
+                            Ok(listed) => listed,
+                            Err(look_error) => {
+                                report.notes.push(format!(
+                                    "the outcome of adding {name} is unknown, and looking for it failed: {look_error}"
+                                ));
+                                return Err(error);
+                            }
+                        };
                         match listed
                             .into_iter()
                             .find(|ns| normalized(&ns.ns_name) == *name)
@@ -273,10 +283,24 @@ impl Client {
                 }
             }
             Step::RemoveNameserver { name } => {
-                self.delete_custom_nameserver(account, name.as_str())
+                match self
+                    .delete_custom_nameserver(account, name.as_str())
                     .with_options(budget.next()?)
                     .send()
                     .await
+                {
+                    // Gone already: an earlier attempt whose answer was lost (the transport
+                    // repeats a DELETE), or someone else, removed it. Either way the account
+                    // is as planned.
+                    Err(error) if error.is_not_found() => {
+                        report.notes.push(format!(
+                            "custom nameserver {name} was already gone (HTTP 404): an earlier attempt whose answer was lost, or someone else, removed it"
+                        ));
+                        report.recovered.push(step.clone());
+                        Ok(())
+                    }
+                    other => other,
+                }
             }
             Step::UpdateSettings { body } => {
                 let mut update = self

@@ -27,15 +27,24 @@
 //! against its constraints before anything is sent. Comparisons follow what Cloudflare
 //! answers: nameserver names and hostname fields without regard to letter case or a
 //! trailing dot, numbers by value, and `null` for a Cloudflare-assigned SOA primary
-//! nameserver. Declared states that Cloudflare is known to refuse (an account-level
+//! nameserver. Declared fields that Cloudflare is known to refuse (an account-level
 //! `zone_defaults.flatten_all_cnames: true`, code 1011) are reported by the plan and never
-//! sent.
+//! sent; the plan's other changes still are. A plan can be kept in a file and applied
+//! later ([`SavedPlan`]), after checking that the accounts have not changed since.
 
 mod apply;
+mod export;
 mod plan;
+mod saved;
+mod schema;
 mod state;
 
 pub use apply::{ACCOUNTS_AT_ONCE, AccountDone, ApplyError, ApplyReport, Step};
-pub use plan::{KnownRefusal, Plan, PlanOptions, PlannedNameserver, SetMismatch, SettingChange};
+pub use plan::{
+    AccountState, HeldBack, KnownRefusal, Plan, PlanOptions, PlannedNameserver, SetMismatch,
+    SettingChange,
+};
+pub use saved::{SavedAccount, SavedPlan};
+pub use schema::declaration_schema;
 pub(crate) use state::normalized as state_normalized;
-pub use state::{DeclaredAccount, DeclaredAccounts, DeclaredNameserver};
+pub use state::{DeclaredAccount, DeclaredAccounts, DeclaredDefaults, DeclaredNameserver};

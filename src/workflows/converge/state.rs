@@ -26,16 +26,49 @@ use crate::request::{self, Body};
 /// ns_ttl = 86400
 /// ```
 ///
-/// JSON and YAML have the same shape. Read one with [`DeclaredAccounts::from_json`], or any
+/// A `defaults` block ([`DeclaredDefaults`]) holds what many accounts share, and each
+/// account may have a `label`. JSON and YAML have the same shape. Read one with [`DeclaredAccounts::from_json`], or any
 /// serde format with [`DeclaredAccounts::from_deserializer`]: both refuse an unknown key
 /// with its path and check the whole state before returning it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeclaredAccounts {
-    /// The accounts, each with its declared state.
+    /// What every account declares unless it declares otherwise: merged into each account
+    /// when the file is read ([`DeclaredAccounts::from_deserializer`]), the account's own
+    /// values winning (its own `custom_nameservers` list replaces the default list; its
+    /// settings win field by field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<DeclaredDefaults>,
+    /// The accounts, each with its declared state (with the defaults merged in, once read
+    /// from a file).
     #[serde(default)]
     pub accounts: Vec<DeclaredAccount>,
+}
+
+/// The `defaults` block of a declaration: the part of an account's state that many
+/// accounts share.
+///
+/// ```toml
+/// [defaults]
+/// custom_nameservers = [{ name = "ns1.example.com", set = 1 }]
+/// [defaults.dns_settings.zone_defaults]
+/// nameservers = { type = "custom.account" }
+///
+/// [[accounts]]
+/// account_id = "023e105f4ecef8ad9ca31a8372d0c353"
+/// label = "production"
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct DeclaredDefaults {
+    /// The custom nameservers of every account that declares none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_nameservers: Option<Vec<DeclaredNameserver>>,
+    /// DNS settings every account has, unless it declares the same field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_settings: Option<Map<String, Value>>,
 }
 
 /// The declared state of one account: its custom nameservers, and any subset of its DNS
@@ -58,6 +91,10 @@ pub struct DeclaredAccounts {
 pub struct DeclaredAccount {
     /// The account's id.
     pub account_id: String,
+    /// A name for people (`production`, `customer-42`), shown beside the account id on
+    /// every line of output; never sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// The custom nameservers the account has. `None` (the key left out): the account's
     /// nameservers are not managed. `Some` (even empty): they are, and any other one is an
     /// extra.
@@ -68,6 +105,17 @@ pub struct DeclaredAccount {
     /// as `zone_defaults.soa.mname` for a Cloudflare-assigned primary nameserver).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_settings: Option<Map<String, Value>>,
+    /// Settings fields newer than this version of the crate, in the same shape: where
+    /// `dns_settings` refuses a field the fragment does not know as a typo, this section
+    /// sends it as written (a field the fragment knows is still checked). Managed like
+    /// `dns_settings`; the two must not declare the same field.
+    ///
+    /// ```toml
+    /// [accounts.newer_dns_settings.zone_defaults]
+    /// a_field_cloudflare_added_last_week = true
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newer_dns_settings: Option<Map<String, Value>>,
 }
 
 /// A declared custom nameserver.
@@ -99,15 +147,23 @@ impl DeclaredAccounts {
     where
         D::Error: std::fmt::Display,
     {
-        let accounts: Self = serde_path_to_error::deserialize(deserializer).map_err(|error| {
-            let path = error.path().to_string();
-            let field = if path == "." {
-                "accounts".to_string()
-            } else {
-                path
-            };
-            Error::InvalidArgument(InvalidArgument::new(field, error.inner().to_string()))
-        })?;
+        let mut accounts: Self =
+            serde_path_to_error::deserialize(deserializer).map_err(|error| {
+                let path = error.path().to_string();
+                let field = if path == "." {
+                    "accounts".to_string()
+                } else {
+                    path
+                };
+                Error::InvalidArgument(InvalidArgument::new(field, error.inner().to_string()))
+            })?;
+        if let Some(defaults) = &accounts.defaults {
+            defaults.check()?;
+            accounts.accounts = std::mem::take(&mut accounts.accounts)
+                .into_iter()
+                .map(|account| account.with_defaults(defaults))
+                .collect();
+        }
         accounts.check()?;
         Ok(accounts)
     }
@@ -138,6 +194,61 @@ impl DeclaredAccounts {
     }
 }
 
+/// The first leaf path that both objects declare.
+fn overlap(a: &Map<String, Value>, b: &Map<String, Value>, prefix: &str) -> Option<String> {
+    for (key, value) in b {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match (a.get(key), value) {
+            (Some(Value::Object(inner_a)), Value::Object(inner_b)) => {
+                if let Some(found) = overlap(inner_a, inner_b, &path) {
+                    return Some(found);
+                }
+            }
+            (Some(_), _) => return Some(path),
+            (None, _) => {}
+        }
+    }
+    None
+}
+
+/// Merges `own` into `shared`, field by field: `own` wins; objects merge.
+fn merge(shared: &mut Map<String, Value>, own: Map<String, Value>) {
+    for (name, value) in own {
+        match (shared.get_mut(&name), value) {
+            (Some(Value::Object(into)), Value::Object(inner)) => merge(into, inner),
+            (_, value) => {
+                shared.insert(name, value);
+            }
+        }
+    }
+}
+
+impl DeclaredDefaults {
+    /// Checks the defaults as an account's state would be; the error's field starts with
+    /// `defaults.`.
+    pub fn check(&self) -> Result<()> {
+        let as_account = DeclaredAccount {
+            // Any valid id: only the nameservers and the settings are checked here.
+            account_id: "0".repeat(32),
+            label: None,
+            custom_nameservers: self.custom_nameservers.clone(),
+            dns_settings: self.dns_settings.clone(),
+            newer_dns_settings: None,
+        };
+        as_account.check().map_err(|error| match error {
+            Error::InvalidArgument(arg) => Error::InvalidArgument(InvalidArgument::new(
+                format!("defaults.{}", arg.field),
+                arg.rule,
+            )),
+            other => other,
+        })
+    }
+}
+
 impl DeclaredAccount {
     /// The state of an account that declares nothing yet.
     pub fn new(account_id: impl Into<String>) -> Self {
@@ -159,22 +270,34 @@ impl DeclaredAccount {
     }
 
     /// Declares a settings field by its dotted path (`zone_defaults.ns_ttl`), as the
-    /// update body writes it.
+    /// update body writes it. A path that is not one ([`DeclaredAccount::check`] says why)
+    /// is kept as written, to be refused by the check.
     pub fn setting(mut self, path: &str, value: impl Into<Value>) -> Self {
-        let mut map = self.dns_settings.take().unwrap_or_default();
+        let mut body = Body::from_map(self.dns_settings.take().unwrap_or_default());
         let parts: Vec<&str> = path.split('.').collect();
-        let mut object = &mut map;
-        for part in &parts[..parts.len() - 1] {
-            let entry = object
-                .entry(part.to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !entry.is_object() {
-                *entry = Value::Object(Map::new());
-            }
-            object = entry.as_object_mut().expect("an object");
+        body.set(&parts, Ok(value.into()));
+        self.dns_settings = Some(body.into_map());
+        self
+    }
+
+    /// Names the account for people (see [`DeclaredAccount::label`]).
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// The account with the defaults merged in: its own values win.
+    pub fn with_defaults(mut self, defaults: &DeclaredDefaults) -> Self {
+        if self.custom_nameservers.is_none() {
+            self.custom_nameservers = defaults.custom_nameservers.clone();
         }
-        object.insert(parts[parts.len() - 1].to_string(), value.into());
-        self.dns_settings = Some(map);
+        if let Some(shared) = &defaults.dns_settings {
+            let mut merged = shared.clone();
+            if let Some(own) = self.dns_settings.take() {
+                merge(&mut merged, own);
+            }
+            self.dns_settings = Some(merged);
+        }
         self
     }
 
@@ -218,19 +341,54 @@ impl DeclaredAccount {
             }
             seen.push(name);
         }
-        if let Some(settings) = &self.dns_settings {
-            request::check(
-                &OP_UPDATE_DNS_SETTINGS,
-                &[&self.account_id],
-                Some(&Body::from_map(settings.clone()).typed()),
+        // `dns_settings` is typed by a person: a field the fragment does not know is a typo.
+        // `newer_dns_settings` says it means fields newer than the crate.
+        for (section, settings, body) in [
+            (
+                "dns_settings",
+                &self.dns_settings,
+                Body::from_map(self.dns_settings.clone().unwrap_or_default()).typed(),
+            ),
+            (
+                "newer_dns_settings",
+                &self.newer_dns_settings,
+                Body::from_map(self.newer_dns_settings.clone().unwrap_or_default()),
+            ),
+        ] {
+            if settings.is_none() {
+                continue;
+            }
+            request::check(&OP_UPDATE_DNS_SETTINGS, &[&self.account_id], Some(&body)).map_err(
+                |error| match error {
+                    Error::InvalidArgument(arg) if arg.field != "account_id" => {
+                        InvalidArgument::new(format!("{section}.{}", arg.field), arg.rule).into()
+                    }
+                    other => other,
+                },
+            )?;
+        }
+        if let (Some(typed), Some(newer)) = (&self.dns_settings, &self.newer_dns_settings)
+            && let Some(field) = overlap(typed, newer, "")
+        {
+            return Err(InvalidArgument::new(
+                format!("newer_dns_settings.{field}"),
+                "is declared in dns_settings too",
             )
-            .map_err(|error| match error {
-                Error::InvalidArgument(arg) if arg.field != "account_id" => {
-                    InvalidArgument::new(format!("dns_settings.{}", arg.field), arg.rule).into()
-                }
-                other => other,
-            })?;
+            .into());
         }
         Ok(())
+    }
+
+    /// Every declared setting: `dns_settings` with `newer_dns_settings` merged in.
+    pub(crate) fn all_settings(&self) -> Option<std::borrow::Cow<'_, Map<String, Value>>> {
+        match (&self.dns_settings, &self.newer_dns_settings) {
+            (None, None) => None,
+            (Some(only), None) | (None, Some(only)) => Some(std::borrow::Cow::Borrowed(only)),
+            (Some(typed), Some(newer)) => {
+                let mut all = typed.clone();
+                merge(&mut all, newer.clone());
+                Some(std::borrow::Cow::Owned(all))
+            }
+        }
     }
 }
