@@ -570,7 +570,7 @@ nameservers = []
         )),
         "accounts[0].dns_settings.zone_defaults.ns_tll"
     );
-    let bound = r#"{"accounts":[{"account_id":"023e105f4ecef8ad9ca31a8372d0c353","dns_settings":{"zone_defaults":{"ns_ttl":29}}}]}"#;
+    let bound = r#"{"accounts":[{"account_id":"023e105f4ecef8ad9ca31a8372d0c353","dns_settings":{"zone_defaults":{"ns_ttl":-1}}}]}"#;
     assert_eq!(
         field(DeclaredAccounts::from_json(bound)),
         "accounts[0].dns_settings.zone_defaults.ns_ttl"
@@ -689,7 +689,7 @@ dns_settings.zone_defaults.soa.ttl = 1800
             .clone()
     };
     assert_eq!(
-        refused_at("[defaults.dns_settings.zone_defaults]\nns_ttl = 29\n"),
+        refused_at("[defaults.dns_settings.zone_defaults]\nns_ttl = -1\n"),
         "defaults.dns_settings.zone_defaults.ns_ttl"
     );
     assert_eq!(

@@ -168,7 +168,7 @@ async fn bodies_are_checked_like_cloudflare_with_pointers() {
         (
             "/dns_settings",
             "PATCH",
-            r#"{"zone_defaults":{"ns_ttl":29}}"#,
+            r#"{"zone_defaults":{"ns_ttl":-1}}"#,
             vec!["/zone_defaults/ns_ttl"],
         ),
         (

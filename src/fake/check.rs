@@ -215,7 +215,7 @@ mod tests {
     fn every_problem_is_reported_with_its_pointer() {
         // Unknown fields (`colour`, `extra`) and any text as `mname` are what Cloudflare's
         // schema admits: no problem.
-        let raw = br#"{"zone_defaults":{"ns_ttl":29,"soa":{"retry":1.5,"mname":"a b","colour":1},"nameservers":{"type":"cloudflare.next"}},"extra":true}"#;
+        let raw = br#"{"zone_defaults":{"ns_ttl":-1,"soa":{"retry":1.5,"mname":"a b","colour":1},"nameservers":{"type":"cloudflare.next"}},"extra":true}"#;
         assert_eq!(
             pointers(body(&OP_UPDATE_DNS_SETTINGS, raw)),
             [
@@ -240,12 +240,12 @@ mod tests {
         assert!(!message.contains('\u{7f}'), "{message}");
         let issues = body(
             &OP_UPDATE_DNS_SETTINGS,
-            br#"{"zone_defaults":{"ns_ttl":29}}"#,
+            br#"{"zone_defaults":{"ns_ttl":1.5}}"#,
         )
         .unwrap_err();
         assert_eq!(
             issues[0].message,
-            "zone_defaults.ns_ttl must be between 30 and 86400 inclusive (got 29)"
+            "zone_defaults.ns_ttl must be a whole number (got 1.5)"
         );
     }
 
