@@ -26,6 +26,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest response body the client reads before giving up.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+/// The largest [`ClientBuilder::max_response_bytes`] a client takes (1 GiB); a larger
+/// setting is lowered to it when the client is built.
+pub const MAX_RESPONSE_BYTES_CEILING: usize = 1 << 30;
 /// How many requests one client (with all its clones) has in flight at most, unless told
 /// otherwise; further calls wait for a free slot.
 pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
@@ -292,7 +295,11 @@ impl ClientBuilder {
         self
     }
 
-    /// The largest response body read before giving up (default 8 MiB).
+    /// The largest response body read before giving up (default 8 MiB; at most
+    /// [`MAX_RESPONSE_BYTES_CEILING`], 1 GiB: a larger value, `usize::MAX` included, is
+    /// lowered to it). Memory follows what arrives, never what a server declares: a buffer
+    /// starts small and doubles as bytes come in, so a response that declares a huge
+    /// `Content-Length` and sends two bytes costs a few KiB.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = Some(bytes);
         self
@@ -418,7 +425,8 @@ impl ClientBuilder {
                 ),
                 max_response_bytes: self
                     .max_response_bytes
-                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES)
+                    .min(MAX_RESPONSE_BYTES_CEILING),
             }),
         })
     }

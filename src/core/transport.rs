@@ -809,9 +809,10 @@ enum BodyError {
 
 /// Reads a body frame by frame, giving up once it passes `limit` bytes, and keeps the first
 /// `keep` bytes of a body that does. A body that comes in one frame is kept as it is,
-/// without a copy; one of a declared length is read into a buffer of exactly that size;
-/// otherwise the buffer grows, never past the limit, so the memory a response takes stays
-/// near its size.
+/// without a copy; otherwise the buffer starts at most [`INITIAL_RESERVE`] bytes and
+/// doubles as bytes arrive, never past the limit. A declared `Content-Length` only refuses
+/// a body over the limit early and caps the last doubling step: it never decides what is
+/// reserved, so a server that declares a huge length and sends two bytes costs nothing.
 async fn read_bounded(
     response: &mut reqwest::Response,
     limit: usize,
@@ -825,13 +826,14 @@ async fn read_bounded(
     if declared.is_some_and(|len| len > limit as u64) {
         return Err(BodyError::TooLarge(Bytes::new()));
     }
+    // At most the limit, so it fits in usize.
     let declared = declared.map(|len| len as usize);
     let mut first: Option<Bytes> = None;
     let mut joined: Vec<u8> = Vec::new();
     // `chunk` reads the body frame by frame (trailers skipped), leaving the response whole.
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
         let read = first.as_ref().map_or(joined.len(), Bytes::len);
-        if read + chunk.len() > limit {
+        if chunk.len() > limit.saturating_sub(read) {
             let mut excerpt = first.map_or(joined, |b| b.to_vec());
             excerpt.truncate(keep);
             let more = keep.saturating_sub(excerpt.len()).min(chunk.len());
@@ -855,29 +857,32 @@ async fn read_bounded(
     Ok(first.unwrap_or_else(|| Bytes::from(joined)))
 }
 
-/// Makes room for `extra` more bytes: the declared length at once when there is one,
-/// otherwise doubling, but never past `limit`. The largest step (half the limit to the
-/// limit) holds at most 1.5 times the limit for a moment, and only if the allocator must
-/// copy to grow.
+/// The most a body buffer reserves before bytes arrive to fill it.
+const INITIAL_RESERVE: usize = 16 * 1024;
+
+/// Makes room for `extra` more bytes, from what has arrived: at least
+/// [`INITIAL_RESERVE`], otherwise doubling, never past the declared length (when the bytes
+/// fit in it) nor the limit. `buffer.len() + extra` never exceeds the limit (the caller
+/// checked), so no step can overflow or reserve more than about twice what arrived.
 fn grow(buffer: &mut Vec<u8>, extra: usize, declared: Option<usize>, limit: usize) {
-    let needed = buffer.len() + extra;
+    let needed = buffer.len().saturating_add(extra);
     if needed <= buffer.capacity() {
         return;
     }
-    let target = match declared {
-        Some(len) if len >= needed => len,
-        _ => {
-            let doubled = needed.max(buffer.capacity().saturating_mul(2));
-            // Close to the limit, go to the limit: one more step just short of it would
-            // hold two near-limit buffers at once.
-            if doubled >= limit - limit / 4 {
-                limit
-            } else {
-                doubled
-            }
-        }
+    let mut target = needed
+        .max(buffer.capacity().saturating_mul(2))
+        .max(INITIAL_RESERVE);
+    if let Some(len) = declared
+        && len >= needed
+    {
+        target = target.min(len);
     }
-    .max(needed);
+    // Close to the limit, go to the limit: one more step just short of it would hold two
+    // near-limit buffers at once.
+    if target >= limit - limit / 4 {
+        target = limit;
+    }
+    let target = target.max(needed);
     buffer.reserve_exact(target - buffer.len());
 }
 
