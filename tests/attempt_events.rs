@@ -52,7 +52,11 @@ async fn every_attempt_is_an_event_without_credentials() {
     ] {
         let client = client
             .base_url(server.base_url())
-            .retry_policy(RetryPolicy::default().jitter(false))
+            .retry_policy(
+                RetryPolicy::default()
+                    .base_delay(std::time::Duration::from_millis(5))
+                    .jitter(false),
+            )
             .build()
             .unwrap();
         client

@@ -816,3 +816,108 @@ async fn a_deadline_bounds_the_whole_use_custom_nameservers_call() {
     );
     assert!(requests.iter().all(|r| r.method != "PATCH"));
 }
+
+/// After a 2xx to the POST, the nameserver was added: any failure to read or decode the
+/// answer leaves the caller not knowing it, and the error says so (issue 22).
+#[tokio::test]
+async fn an_unreadable_2xx_to_the_post_is_an_unknown_outcome() {
+    let padded = format!(
+        "{{\"success\": true, \"errors\": [], \"messages\": [], \"result\": null, \"pad\": \"{}\"}}",
+        "x".repeat(4096)
+    );
+    for (case, reply, limit) in [
+        (
+            "an HTML 200",
+            body(200, "text/html", "<html>ok</html>"),
+            None,
+        ),
+        (
+            "a 200 that is not JSON",
+            body(200, "application/json", "{\"succ"),
+            None,
+        ),
+        (
+            "a 200 over max_response_bytes",
+            body(200, "application/json", &padded),
+            Some(1024),
+        ),
+    ] {
+        let server = TestServer::always(reply.clone()).await;
+        let mut builder = Client::builder()
+            .api_token(TOKEN)
+            .base_url(server.base_url())
+            .retry_policy(quick());
+        if let Some(limit) = limit {
+            builder = builder.max_response_bytes(limit);
+        }
+        let client = builder.build().unwrap();
+        let err = client
+            .add_custom_nameserver(ACCOUNT, "ns1.example.com")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(server.requests().len(), 1, "{case}: not repeated");
+        assert!(err.is_outcome_unknown(), "{case}: {err:?}");
+        assert!(err.is_invalid_response(), "{case}: {err:?}");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(200), "{case}");
+
+        // A request safe to repeat gets the plain error.
+        let err = client
+            .update_dns_settings(ACCOUNT)
+            .zone_defaults_ns_ttl(3600)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            !err.is_outcome_unknown() && err.is_invalid_response(),
+            "{case}: {err:?}"
+        );
+    }
+    // A 2xx whose envelope says `"success": false` is a failure Cloudflare reported.
+    let refused = support::json(
+        200,
+        json!({"success": false, "errors": [{"code": 1000, "message": "no"}], "messages": [], "result": null}),
+    );
+    let server = TestServer::always(refused).await;
+    let err = token_client(&server)
+        .add_custom_nameserver(ACCOUNT, "ns1.example.com")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        !err.is_outcome_unknown() && matches!(err, Error::Api(_)),
+        "{err:?}"
+    );
+}
+
+/// `Retry-After: 0` does not make attempts go out back to back: the policy's backoff is
+/// the floor (issue 22).
+#[tokio::test]
+async fn retry_after_zero_still_waits_the_backoff() {
+    let server = TestServer::always(with_header(
+        failure(503, &[(1000, "busy")]),
+        "retry-after",
+        "0",
+    ))
+    .await;
+    let client = Client::builder()
+        .api_token(TOKEN)
+        .base_url(server.base_url())
+        .retry_policy(
+            RetryPolicy::default()
+                .base_delay(Duration::from_millis(100))
+                .jitter(false),
+        )
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.get_dns_settings(ACCOUNT).send().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.requests().len(), 3);
+    // 100 ms, then 200 ms: at least 300 ms in all.
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
+}

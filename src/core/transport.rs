@@ -500,6 +500,8 @@ impl CallContext {
             Err(error) => Err(error),
         };
         match outcome {
+            // A 2xx saying `"success": false` is a failure Cloudflare reported: not applied.
+            Err(Error::Api(api)) if api.status.is_success() => Err(Error::Api(api)),
             Err(cause) if recorded.outcome_unknown => {
                 Err(Error::OutcomeUnknown(Box::new(OutcomeUnknown {
                     operation: self.operation,
