@@ -921,3 +921,29 @@ async fn retry_after_zero_still_waits_the_backoff() {
         started.elapsed()
     );
 }
+
+/// A one-letter proxy password neither garbles the error nor shows where it is; a longer
+/// secret holding a shorter one is redacted whole (issue 22).
+#[tokio::test]
+async fn a_short_proxy_password_garbles_nothing() {
+    // A port nothing listens on: the proxy refuses the connection.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let client = Client::builder()
+        .api_token(TOKEN)
+        .base_url("https://api.cloudflare.invalid/client/v4")
+        .proxy(format!("http://user:e@127.0.0.1:{port}"))
+        .no_retries()
+        .build()
+        .unwrap();
+    let err = client.get_dns_settings(ACCOUNT).send().await.unwrap_err();
+    let text = shown(&err);
+    assert!(
+        err.to_string()
+            .starts_with("get_dns_settings failed: could not connect"),
+        "{err}"
+    );
+    assert!(!text.contains("[r[redacted]"), "{text}");
+    assert!(!text.contains("conn[redacted]ct"), "{text}");
+}

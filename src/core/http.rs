@@ -60,12 +60,12 @@ impl ProxySetting {
     }
 
     /// The proxy's password as written and decoded, to redact from what the crate shows.
-    pub(crate) fn secrets(&self) -> Vec<String> {
+    pub(crate) fn secrets(&self) -> Vec<secrecy::zeroize::Zeroizing<String>> {
         let Some(password) = self.url.password() else {
             return Vec::new();
         };
         let decoded = percent_decode(password);
-        vec![password.to_string(), decoded]
+        vec![password.to_string().into(), decoded.into()]
     }
 }
 
@@ -273,7 +273,9 @@ mod tests {
     #[test]
     fn a_proxy_url_is_checked_without_showing_its_password() {
         let proxy = ProxySetting::parse("http://user:s3cr%2Ft@proxy.corp:3128", None).unwrap();
-        assert_eq!(proxy.secrets(), ["s3cr%2Ft", "s3cr/t"]);
+        let secrets = proxy.secrets();
+        let shown: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
+        assert_eq!(shown, ["s3cr%2Ft", "s3cr/t"]);
         for bad in [
             "socks5://user:hunter2@proxy.corp:1080",
             "http://user:hunter2@proxy.corp:3128/path",
