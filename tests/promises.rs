@@ -745,7 +745,7 @@ async fn a_supplied_reqwest_client_never_carries_credentials_to_another_host() {
         let client = Client::builder()
             .api_token(TOKEN)
             .base_url(server.base_url())
-            .http_client(follows_redirects())
+            .http_client_without_proxy(follows_redirects())
             .retry_policy(quick())
             .build()
             .unwrap();
@@ -777,6 +777,29 @@ async fn a_supplied_reqwest_client_never_carries_credentials_to_another_host() {
         .unwrap_err();
     assert!(err.to_string().contains("proxy"), "{err}");
     assert!(server.requests().is_empty());
+
+    // Whether a supplied client may proxy is the caller's declaration, never read from
+    // reqwest's Debug text: without it, even a client built with no_proxy() is assumed to
+    // proxy; with it, the plain-http base URL is accepted.
+    let direct = || reqwest::Client::builder().no_proxy().build().unwrap();
+    let err = Client::builder()
+        .api_token(TOKEN)
+        .base_url(server.base_url())
+        .http_client(direct())
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("http_client_without_proxy()"),
+        "{err}"
+    );
+    let client = Client::builder()
+        .api_token(TOKEN)
+        .base_url(server.base_url())
+        .http_client_without_proxy(direct())
+        .build()
+        .unwrap();
+    client.get_dns_settings(ACCOUNT).send().await.unwrap();
+    assert_eq!(server.requests().len(), 1);
 }
 
 // ------------------------------------------------------------ a composite call's deadline

@@ -117,13 +117,6 @@ impl HttpClients {
         }
     }
 
-    /// Whether a supplied `reqwest::Client` may send through a proxy. reqwest shows its
-    /// proxies in `Debug` only when it has some (`Client::new()` always has the
-    /// environment's); a client built with `.no_proxy()` has none. A unit test pins this.
-    pub(crate) fn supplied_may_use_a_proxy(client: &reqwest::Client) -> bool {
-        format!("{client:?}").contains("proxies")
-    }
-
     /// The proxy this crate's clients go through, if any.
     #[cfg(test)]
     pub(crate) fn proxy(&self) -> Option<&ProxySetting> {
@@ -253,21 +246,6 @@ mod tests {
         let others = clients.others.lock().unwrap();
         assert_eq!(others.len(), KEPT);
         assert_eq!(others.last().unwrap().0, ms(1019), "the newest is kept");
-    }
-
-    #[test]
-    fn a_supplied_client_s_proxies_are_seen() {
-        assert!(HttpClients::supplied_may_use_a_proxy(
-            &reqwest::Client::new()
-        ));
-        let proxied = reqwest::Client::builder()
-            .no_proxy()
-            .proxy(reqwest::Proxy::http("http://127.0.0.1:3128").unwrap())
-            .build()
-            .unwrap();
-        assert!(HttpClients::supplied_may_use_a_proxy(&proxied));
-        let direct = reqwest::Client::builder().no_proxy().build().unwrap();
-        assert!(!HttpClients::supplied_may_use_a_proxy(&direct));
     }
 
     #[test]
