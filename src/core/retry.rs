@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use reqwest::header::{HeaderMap, HeaderName};
+
 /// How a client retries: how many times, and how long it waits in between.
 ///
 /// The rule is whether a repeat is safe:
@@ -174,6 +176,21 @@ pub(crate) fn outcome_unknown(repeat: Repeat, attempt: Attempt) -> bool {
         }
 }
 
+/// Whether the policy would repeat an attempt that ended so, retries left: not sent, 429,
+/// and, when a repeat is safe (or the caller opted in), 408, 500, 502, 503, 504 and a
+/// lost attempt.
+pub(crate) fn retryable(repeat: Repeat, attempt: Attempt, unknown_outcome_ok: bool) -> bool {
+    let may_repeat = repeat == Repeat::Safe || unknown_outcome_ok;
+    match attempt {
+        Attempt::NotSent | Attempt::Response { status: 429, .. } => true,
+        Attempt::Response { status, .. } => {
+            may_repeat && matches!(status, 408 | 500 | 502 | 503 | 504)
+        }
+        Attempt::Lost => may_repeat,
+        Attempt::Final => false,
+    }
+}
+
 /// Decides, from what happened, whether attempt number `retry + 1` follows.
 ///
 /// `unknown_outcome_ok` is the caller's opt-in to repeat a POST whose outcome is unknown.
@@ -186,22 +203,10 @@ pub(crate) fn decide(
     unknown_outcome_ok: bool,
     random: f64,
 ) -> Decision {
-    let may_repeat = repeat == Repeat::Safe || unknown_outcome_ok;
-    let (retryable, server_wait) = match attempt {
-        Attempt::NotSent => (true, None),
-        Attempt::Response {
-            status: 429,
-            retry_after,
-        } => (true, retry_after),
-        Attempt::Response {
-            status,
-            retry_after,
-        } => (
-            may_repeat && matches!(status, 408 | 500 | 502 | 503 | 504),
-            retry_after,
-        ),
-        Attempt::Lost => (may_repeat, None),
-        Attempt::Final => (false, None),
+    let retryable = retryable(repeat, attempt, unknown_outcome_ok);
+    let server_wait = match attempt {
+        Attempt::Response { retry_after, .. } => retry_after,
+        _ => None,
     };
     let stop = if outcome_unknown(repeat, attempt) {
         Decision::StopOutcomeUnknown
@@ -230,6 +235,38 @@ pub(crate) fn decide(
         Some(wait) => Decision::Retry(wait.max(backoff)),
         None => Decision::Retry(backoff),
     }
+}
+
+/// The header some servers use for a wait in milliseconds.
+const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
+
+/// Reads `retry-after-ms` or `Retry-After` (seconds or an HTTP date). Any value is safe:
+/// a wait too long to represent (infinity included) saturates at `Duration::MAX`, which no
+/// retry sleeps through, and a negative, NaN or unreadable value counts as absent.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    if let Some(ms) = headers.get(RETRY_AFTER_MS).and_then(|v| v.to_str().ok())
+        && let Ok(ms) = ms.trim().parse::<f64>()
+        && ms >= 0.0
+    {
+        // `try_from_secs_f64` refuses what does not fit, infinity included: it saturates.
+        return Some(Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX));
+    }
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Digits only: seconds, saturating when there are too many to fit.
+        return Some(Duration::from_secs(
+            value.parse::<u64>().unwrap_or(u64::MAX),
+        ));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(
+        date.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 #[cfg(test)]
