@@ -50,6 +50,10 @@ pub(crate) struct CallOptions {
     pub(crate) timeout: Option<Duration>,
     /// The overall deadline, across attempts.
     pub(crate) deadline: Option<Duration>,
+    /// The deadline as the caller set it, named in errors when it differs from
+    /// `deadline`: a composite call gives each of its requests what is left of its whole
+    /// deadline, and a timeout should name the whole, not the remainder.
+    pub(crate) deadline_as_set: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
     /// The caller's opt-in to repeat a POST whose outcome is unknown.
     pub(crate) retry_unknown_outcome: bool,
@@ -277,7 +281,7 @@ impl CallContext {
 
     /// What stays the same across the call's attempts.
     fn plan(&self, request: &reqwest::Request) -> Plan {
-        let budget = self.options.deadline.or(self.shared.deadline);
+        let deadline = self.options.deadline.or(self.shared.deadline);
         Plan {
             policy: self
                 .options
@@ -285,8 +289,8 @@ impl CallContext {
                 .clone()
                 .unwrap_or_else(|| self.shared.retry.clone()),
             per_attempt: self.options.timeout.unwrap_or(self.shared.timeout),
-            budget,
-            deadline: budget.and_then(|budget| Instant::now().checked_add(budget)),
+            budget: self.options.deadline_as_set.or(deadline),
+            deadline: deadline.and_then(|left| Instant::now().checked_add(left)),
             body: request
                 .body()
                 .and_then(reqwest::Body::as_bytes)
