@@ -170,7 +170,7 @@ pub use crate::core::auth::{Credentials, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
 pub use crate::core::client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT, ENV_BASE_URL,
+    DEFAULT_USER_AGENT, ENV_BASE_URL, MAX_RESPONSE_BYTES_CEILING,
 };
 pub use crate::core::error::{
     ApiError, BODY_EXCERPT_LIMIT, Error, InvalidArgument, InvalidResponse, OutcomeUnknown, Result,

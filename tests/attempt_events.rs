@@ -52,7 +52,11 @@ async fn every_attempt_is_an_event_without_credentials() {
     ] {
         let client = client
             .base_url(server.base_url())
-            .retry_policy(RetryPolicy::default().jitter(false))
+            .retry_policy(
+                RetryPolicy::default()
+                    .base_delay(std::time::Duration::from_millis(5))
+                    .jitter(false),
+            )
             .build()
             .unwrap();
         client
@@ -66,7 +70,9 @@ async fn every_attempt_is_an_event_without_credentials() {
     let text = captured.text();
     for expected in [
         "cloudflare_request{operation=\"update_dns_settings\" method=PATCH path=\"/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/dns_settings\"}",
-        "attempt failed; retrying attempt=1 status=503 cf_ray=\"8f1e2d3c4b5a6978-SJC\"",
+        "attempt failed; retrying operation=\"update_dns_settings\" method=\"PATCH\" \
+         path=\"/accounts/{account_id}/dns_settings\" attempt=1 status=503 \
+         cf_ray=\"8f1e2d3c4b5a6978-SJC\"",
         "delay_ms=10",
         "attempt done attempt=2 status=200",
     ] {
@@ -78,4 +84,56 @@ async fn every_attempt_is_an_event_without_credentials() {
             "{secret:?} leaked into the events:\n{text}"
         );
     }
+}
+
+/// At INFO, where the call's span (DEBUG) does not show, every retry and give-up event
+/// names the operation, the method and the path template on its own (issue 22).
+#[tokio::test]
+async fn retries_and_give_ups_name_the_operation_at_info() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = TestServer::sequence(vec![failure(503, &[(1000, "busy")]); 4]).await;
+    let client = Client::builder()
+        .api_token(TOKEN)
+        .base_url(server.base_url())
+        .retry_policy(
+            RetryPolicy::default()
+                .max_retries(1)
+                .base_delay(std::time::Duration::from_millis(5))
+                .jitter(false),
+        )
+        .build()
+        .unwrap();
+    client.get_dns_settings(ACCOUNT).send().await.unwrap_err();
+    // The POST is not retried on a 503: no give-up event, its error says the outcome is
+    // unknown.
+    client
+        .add_custom_nameserver(ACCOUNT, "ns1.example.com")
+        .send()
+        .await
+        .unwrap_err();
+
+    let text = captured.text();
+    let named = "operation=\"get_dns_settings\" method=\"GET\" \
+                 path=\"/accounts/{account_id}/dns_settings\"";
+    for expected in [
+        format!("attempt failed; retrying {named} attempt=1 status=503"),
+        format!(
+            "attempt failed; giving up: no retries left, or the server asked for a longer \
+             wait {named} attempt=2 status=503"
+        ),
+    ] {
+        assert!(text.contains(&expected), "missing {expected:?} in:\n{text}");
+    }
+    assert!(
+        !text.contains("cloudflare_request{"),
+        "the span is DEBUG: {text}"
+    );
+    assert!(!text.contains("add_custom_nameserver"), "{text}");
 }

@@ -598,3 +598,35 @@ async fn apply_output_names_the_account_on_every_line_and_shows_the_glue() {
     assert_eq!(code(&apply), 4, "{}", stderr(&apply));
     insta::assert_snapshot!("apply_one_labelled_account", stdout(&apply));
 }
+
+/// `cloudflare-account-dns fake` is the standalone fake: on a free port, its address on the
+/// first line of stdout, answering an official-looking client, stopped by the test.
+#[tokio::test]
+async fn the_fake_subcommand_serves_the_standalone_fake() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(BIN)
+        .args(["fake", "--port", "0", "--quiet"])
+        .env_clear()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let base = first.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(base.starts_with("http://127.0.0.1:"), "{first}");
+    let client = cloudflare_account_dns::Client::builder()
+        .api_token(cloudflare_account_dns::fake::DEFAULT_API_TOKEN)
+        .base_url(&base)
+        .build()
+        .unwrap();
+    let settings = client
+        .get_dns_settings(cloudflare_account_dns::fake::DEFAULT_ACCOUNT_ID)
+        .send()
+        .await;
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(settings.is_ok(), "{settings:?}");
+}

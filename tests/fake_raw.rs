@@ -719,3 +719,126 @@ async fn a_final_dot_names_the_same_nameserver() {
     let deleted = raw.call("DELETE", "/custom_ns/ns1.example.com", None).await;
     assert_eq!(deleted.status, 200, "{:?}", deleted.body);
 }
+
+/// Sends raw bytes on a fresh connection and reads the answer until the fake closes it.
+async fn raw_exchange(fake: &FakeCloudflare, bytes: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(fake.addr()).await.unwrap();
+    stream.write_all(bytes).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut answer),
+    )
+    .await
+    .expect("the fake answers and closes")
+    .unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn a_malformed_chunk_size_is_a_400_not_a_413() {
+    let fake = FakeCloudflare::start().await.unwrap();
+    let head = format!(
+        "POST /client/v4/accounts/{ACCOUNT}/custom_ns HTTP/1.1\r\nHost: x\r\n\
+         Authorization: Bearer {DEFAULT_API_TOKEN}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\n\r\n"
+    );
+    let answer = raw_exchange(&fake, format!("{head}zz\r\n{{}}\r\n0\r\n\r\n").as_bytes()).await;
+    assert!(
+        answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+        "{answer}"
+    );
+    assert!(
+        answer.contains("the request body could not be read"),
+        "{answer}"
+    );
+    assert!(answer.contains("connection: close"), "{answer}");
+    assert!(fake.custom_nameservers(ACCOUNT).is_empty());
+}
+
+#[tokio::test]
+async fn a_body_over_the_bound_is_a_413_that_names_it() {
+    let raw = Raw::start().await;
+    let body = format!(r#"{{"ns_name": "{}"}}"#, "x".repeat(1024 * 1024));
+    let answer = raw.call("POST", "/custom_ns", Some(&body)).await;
+    assert_eq!(answer.status, 413);
+    assert_eq!(
+        answer.body["errors"][0]["message"],
+        "the request body is larger than 1048576 bytes"
+    );
+}
+
+#[tokio::test]
+async fn the_record_is_a_ring_with_bodies_cut() {
+    use cloudflare_account_dns::fake::RecordLimits;
+    let fake = FakeCloudflare::builder()
+        .record(RecordLimits::new(3, 8))
+        .start()
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    for i in 0..5 {
+        let status = http
+            .post(format!("{}/accounts/{ACCOUNT}/custom_ns", fake.base_url()))
+            .header("Authorization", format!("Bearer {DEFAULT_API_TOKEN}"))
+            .header("Content-Type", "application/json")
+            .body(format!(r#"{{"ns_name": "ns{i}.example.com"}}"#))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 200);
+    }
+    let seen = fake.requests();
+    assert_eq!(seen.len(), 3, "the three most recent");
+    assert_eq!(fake.requests_received(), 5);
+    let last = &seen[2];
+    assert_eq!(last.body, br#"{"ns_nam"#);
+    assert_eq!(last.body_len, r#"{"ns_name": "ns4.example.com"}"#.len());
+    assert!(last.body_truncated());
+    assert_eq!(last.json(), None, "a cut body is not JSON");
+
+    let off = FakeCloudflare::builder()
+        .record(RecordLimits::off())
+        .start()
+        .await
+        .unwrap();
+    let status = http
+        .get(format!(
+            "{}/accounts/{ACCOUNT}/dns_settings",
+            off.base_url()
+        ))
+        .header("Authorization", format!("Bearer {DEFAULT_API_TOKEN}"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 200);
+    assert!(off.requests().is_empty());
+    assert_eq!(off.requests_received(), 1);
+}
+
+#[tokio::test]
+async fn faults_from_the_builder_and_accounts_reset() {
+    let fake = FakeCloudflare::builder()
+        .fault(Fault::status(500).on_operation("get_dns_settings"), 1)
+        .start()
+        .await
+        .unwrap();
+    let client = fake.client().unwrap();
+    fake.seed_custom_nameserver(ACCOUNT, "ns1.example.com", 1);
+    let error = client
+        .get_dns_settings(ACCOUNT)
+        .retry_policy(cloudflare_account_dns::RetryPolicy::none())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(fake.custom_nameservers(ACCOUNT).len(), 1);
+    fake.reset_account(ACCOUNT);
+    assert!(fake.custom_nameservers(ACCOUNT).is_empty());
+    fake.seed_custom_nameserver(ACCOUNT, "ns1.example.com", 1);
+    fake.reset_accounts();
+    assert!(fake.custom_nameservers(ACCOUNT).is_empty());
+}

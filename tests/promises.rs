@@ -402,13 +402,12 @@ async fn the_rate_limit_holds_when_requests_start_under_contention_stalls_and_ca
     assert_eq!(done, 9);
     let arrivals = arrivals.lock().unwrap().clone();
     assert_eq!(arrivals.len(), 9, "cancelled calls sent nothing");
-    // Measured where requests arrive: never more than 3 in any window (less a margin for
-    // the trip from the client to the server).
-    let margin = Duration::from_millis(60);
+    // Measured where requests arrive: never more than 3 in any window, the client's
+    // margin covering the trip from the client to the server.
     for (i, later) in arrivals.iter().enumerate().skip(per_window as usize) {
         let earlier = arrivals[i - per_window as usize];
         assert!(
-            later.duration_since(earlier) >= window - margin,
+            later.duration_since(earlier) > window,
             "requests {} and {i} started {:?} apart: {:?}",
             i - per_window as usize,
             later.duration_since(earlier),
@@ -746,7 +745,7 @@ async fn a_supplied_reqwest_client_never_carries_credentials_to_another_host() {
         let client = Client::builder()
             .api_token(TOKEN)
             .base_url(server.base_url())
-            .http_client(follows_redirects())
+            .http_client_without_proxy(follows_redirects())
             .retry_policy(quick())
             .build()
             .unwrap();
@@ -778,6 +777,29 @@ async fn a_supplied_reqwest_client_never_carries_credentials_to_another_host() {
         .unwrap_err();
     assert!(err.to_string().contains("proxy"), "{err}");
     assert!(server.requests().is_empty());
+
+    // Whether a supplied client may proxy is the caller's declaration, never read from
+    // reqwest's Debug text: without it, even a client built with no_proxy() is assumed to
+    // proxy; with it, the plain-http base URL is accepted.
+    let direct = || reqwest::Client::builder().no_proxy().build().unwrap();
+    let err = Client::builder()
+        .api_token(TOKEN)
+        .base_url(server.base_url())
+        .http_client(direct())
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("http_client_without_proxy()"),
+        "{err}"
+    );
+    let client = Client::builder()
+        .api_token(TOKEN)
+        .base_url(server.base_url())
+        .http_client_without_proxy(direct())
+        .build()
+        .unwrap();
+    client.get_dns_settings(ACCOUNT).send().await.unwrap();
+    assert_eq!(server.requests().len(), 1);
 }
 
 // ------------------------------------------------------------ a composite call's deadline
@@ -805,6 +827,9 @@ async fn a_deadline_bounds_the_whole_use_custom_nameservers_call() {
     let took = started.elapsed();
     assert!(err.is_timeout(), "{err:?}");
     assert!(err.to_string().contains("deadline"), "{err}");
+    // It names the deadline the caller set, not what was left of it when the last request
+    // started.
+    assert!(err.to_string().contains("400ms"), "{err}");
     assert!(took < Duration::from_millis(900), "{took:?}");
     // The list and the first add answered; the second add was cut (sent, so its outcome is
     // unknown) or never started.
@@ -815,4 +840,180 @@ async fn a_deadline_bounds_the_whole_use_custom_nameservers_call() {
         requests.len()
     );
     assert!(requests.iter().all(|r| r.method != "PATCH"));
+}
+
+/// After a 2xx to the POST, the nameserver was added: any failure to read or decode the
+/// answer leaves the caller not knowing it, and the error says so (issue 22).
+#[tokio::test]
+async fn an_unreadable_2xx_to_the_post_is_an_unknown_outcome() {
+    let padded = format!(
+        "{{\"success\": true, \"errors\": [], \"messages\": [], \"result\": null, \"pad\": \"{}\"}}",
+        "x".repeat(4096)
+    );
+    for (case, reply, limit) in [
+        (
+            "an HTML 200",
+            body(200, "text/html", "<html>ok</html>"),
+            None,
+        ),
+        (
+            "a 200 that is not JSON",
+            body(200, "application/json", "{\"succ"),
+            None,
+        ),
+        (
+            "a 200 over max_response_bytes",
+            body(200, "application/json", &padded),
+            Some(1024),
+        ),
+    ] {
+        let server = TestServer::always(reply.clone()).await;
+        let mut builder = Client::builder()
+            .api_token(TOKEN)
+            .base_url(server.base_url())
+            .retry_policy(quick());
+        if let Some(limit) = limit {
+            builder = builder.max_response_bytes(limit);
+        }
+        let client = builder.build().unwrap();
+        let err = client
+            .add_custom_nameserver(ACCOUNT, "ns1.example.com")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(server.requests().len(), 1, "{case}: not repeated");
+        assert!(err.is_outcome_unknown(), "{case}: {err:?}");
+        assert!(err.is_invalid_response(), "{case}: {err:?}");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(200), "{case}");
+
+        // A request safe to repeat gets the plain error.
+        let err = client
+            .update_dns_settings(ACCOUNT)
+            .zone_defaults_ns_ttl(3600)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            !err.is_outcome_unknown() && err.is_invalid_response(),
+            "{case}: {err:?}"
+        );
+    }
+    // A 2xx whose envelope says `"success": false` is a failure Cloudflare reported.
+    let refused = support::json(
+        200,
+        json!({"success": false, "errors": [{"code": 1000, "message": "no"}], "messages": [], "result": null}),
+    );
+    let server = TestServer::always(refused).await;
+    let err = token_client(&server)
+        .add_custom_nameserver(ACCOUNT, "ns1.example.com")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        !err.is_outcome_unknown() && matches!(err, Error::Api(_)),
+        "{err:?}"
+    );
+}
+
+/// `Retry-After: 0` does not make attempts go out back to back: the policy's backoff is
+/// the floor (issue 22).
+#[tokio::test]
+async fn retry_after_zero_still_waits_the_backoff() {
+    let server = TestServer::always(with_header(
+        failure(503, &[(1000, "busy")]),
+        "retry-after",
+        "0",
+    ))
+    .await;
+    let client = Client::builder()
+        .api_token(TOKEN)
+        .base_url(server.base_url())
+        .retry_policy(
+            RetryPolicy::default()
+                .base_delay(Duration::from_millis(100))
+                .jitter(false),
+        )
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.get_dns_settings(ACCOUNT).send().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.requests().len(), 3);
+    // 100 ms, then 200 ms: at least 300 ms in all.
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// A one-letter proxy password neither garbles the error nor shows where it is; a longer
+/// secret holding a shorter one is redacted whole (issue 22).
+#[tokio::test]
+async fn a_short_proxy_password_garbles_nothing() {
+    // A port nothing listens on: the proxy refuses the connection.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let client = Client::builder()
+        .api_token(TOKEN)
+        .base_url("https://api.cloudflare.invalid/client/v4")
+        .proxy(format!("http://user:e@127.0.0.1:{port}"))
+        .no_retries()
+        .build()
+        .unwrap();
+    let err = client.get_dns_settings(ACCOUNT).send().await.unwrap_err();
+    let text = shown(&err);
+    assert!(
+        err.to_string()
+            .starts_with("get_dns_settings failed: could not connect"),
+        "{err}"
+    );
+    assert!(!text.contains("[r[redacted]"), "{text}");
+    assert!(!text.contains("conn[redacted]ct"), "{text}");
+}
+
+/// Counted where requests arrive, with a few milliseconds of tolerance, a burst never puts
+/// more than the limit into a window: the client's margin absorbs the jitter (issue 22:
+/// 22 of 20 arrived within one window, 37 with 2 ms of tolerance).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_never_puts_more_than_the_limit_into_a_window_at_the_server() {
+    let window = Duration::from_secs(1);
+    let per_window = 10usize;
+    let arrivals = Arc::new(Mutex::new(Vec::<Instant>::new()));
+    let seen = arrivals.clone();
+    let server = TestServer::start(move |_, _| {
+        seen.lock().unwrap().push(Instant::now());
+        ok_settings()
+    })
+    .await;
+    let client = Client::builder()
+        .api_token(TOKEN)
+        .base_url(server.base_url())
+        .rate_limit(RateLimit::new(per_window as u32, window))
+        .build()
+        .unwrap();
+    let calls: Vec<_> = (0..25)
+        .map(|_| {
+            let clone = client.clone();
+            tokio::spawn(async move { clone.get_dns_settings(ACCOUNT).send().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    let mut arrivals = arrivals.lock().unwrap().clone();
+    arrivals.sort();
+    assert_eq!(arrivals.len(), 25);
+    let tolerance = Duration::from_millis(2);
+    let closest = arrivals
+        .windows(per_window + 1)
+        .map(|w| w[per_window].duration_since(w[0]))
+        .min()
+        .unwrap();
+    assert!(
+        closest > window + tolerance,
+        "{} requests arrived within {closest:?}",
+        per_window + 1
+    );
 }

@@ -766,7 +766,7 @@ async fn a_connect_timeout_for_one_call_is_refused_on_a_supplied_reqwest_client(
         .api_token(TOKEN)
         .base_url(server.base_url())
         // Without a proxy: a plain http:// base URL refuses a client that may use one.
-        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
+        .http_client_without_proxy(reqwest::Client::builder().no_proxy().build().unwrap())
         .build()
         .unwrap();
     let err = client

@@ -2,8 +2,12 @@
 //!
 //! Cloudflare accepts an API token (`Authorization: Bearer …`, preferred) or an account
 //! email with the global API key (`X-Auth-Email` and `X-Auth-Key`). Exactly one scheme goes
-//! on the wire. Secrets are held in [`secrecy::SecretString`], the header values are marked
-//! sensitive, and no `Debug` or `Display` output of this crate ever shows them.
+//! on the wire. The token, the key and the email are held in [`secrecy::SecretString`], and
+//! the copies kept to redact them (and a proxy's password) in zeroizing buffers, all wiped
+//! when dropped. The header values built from them are marked sensitive but live in
+//! `http::HeaderValue`, which cannot be wiped (its bytes are shared and immutable), as do
+//! the copies reqwest and hyper make to send a request and the proxy URL reqwest keeps. No
+//! `Debug` or `Display` output of this crate ever shows them.
 
 use std::fmt;
 
@@ -11,6 +15,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::core::error::{BODY_EXCERPT_LIMIT, Error, Result};
+use crate::core::text::Secrets;
 
 /// The environment variable holding an API token.
 pub const ENV_API_TOKEN: &str = "CLOUDFLARE_API_TOKEN";
@@ -37,7 +42,10 @@ pub struct Credentials(Scheme);
 #[derive(Clone)]
 enum Scheme {
     ApiToken(SecretString),
-    ApiKey { email: String, key: SecretString },
+    ApiKey {
+        email: SecretString,
+        key: SecretString,
+    },
 }
 
 impl Credentials {
@@ -49,7 +57,7 @@ impl Credentials {
     /// An account email with its global API key, sent as `X-Auth-Email` and `X-Auth-Key`.
     pub fn api_key(email: impl Into<String>, key: impl Into<String>) -> Self {
         Self(Scheme::ApiKey {
-            email: email.into(),
+            email: SecretString::from(email.into()),
             key: SecretString::from(key.into()),
         })
     }
@@ -105,13 +113,14 @@ impl Credentials {
             header.set_sensitive(true);
             Ok(header)
         }
-        let secrets = match &self.0 {
-            Scheme::ApiToken(token) => vec![token.expose_secret().trim().as_bytes().to_vec()],
-            Scheme::ApiKey { email, key } => vec![
-                email.trim().as_bytes().to_vec(),
-                key.expose_secret().trim().as_bytes().to_vec(),
-            ],
-        };
+        let mut secrets = Secrets::default();
+        match &self.0 {
+            Scheme::ApiToken(token) => secrets.add(token.expose_secret().trim().as_bytes()),
+            Scheme::ApiKey { email, key } => {
+                secrets.add(email.expose_secret().trim().as_bytes());
+                secrets.add(key.expose_secret().trim().as_bytes());
+            }
+        }
         let headers = match &self.0 {
             Scheme::ApiToken(token) => {
                 let token = sensitive("API token", token.expose_secret().trim())?;
@@ -123,7 +132,10 @@ impl Credentials {
                 vec![(AUTHORIZATION, header)]
             }
             Scheme::ApiKey { email, key } => vec![
-                (X_AUTH_EMAIL, sensitive("account email", email.trim())?),
+                (
+                    X_AUTH_EMAIL,
+                    sensitive("account email", email.expose_secret().trim())?,
+                ),
                 (
                     X_AUTH_KEY,
                     sensitive("API key", key.expose_secret().trim())?,
@@ -151,31 +163,29 @@ impl fmt::Debug for Credentials {
 pub(crate) struct AuthHeaders {
     headers: Vec<(HeaderName, HeaderValue)>,
     /// The token, or the email and the key; and a proxy's password, if one was given.
-    secrets: Vec<Vec<u8>>,
+    secrets: Secrets,
 }
 
 impl AuthHeaders {
     /// Also redacts this value (a proxy's password) from text the crate shows.
     pub(crate) fn also_redact(&mut self, secret: &str) {
-        if !secret.is_empty() {
-            self.secrets.push(secret.as_bytes().to_vec());
-        }
+        self.secrets.add(secret.as_bytes());
     }
 
     /// The length of the longest secret, so that an excerpt cut at a bound can be redacted
     /// before it is cut.
     pub(crate) fn longest_secret(&self) -> usize {
-        self.secrets.iter().map(Vec::len).max().unwrap_or(0)
+        self.secrets.longest()
     }
 
     /// Text with every credential value replaced by `[redacted]`.
     pub(crate) fn redact<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        crate::core::text::redact(text, &self.secrets)
+        self.secrets.redact(text)
     }
 
     /// Bytes with every credential value replaced by `[redacted]`.
     pub(crate) fn redact_bytes<'a>(&self, bytes: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
-        crate::core::text::redact_bytes(bytes, &self.secrets)
+        self.secrets.redact_bytes(bytes)
     }
 
     /// Cloudflare errors or messages with every credential value redacted from every text

@@ -26,6 +26,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest response body the client reads before giving up.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+/// The largest [`ClientBuilder::max_response_bytes`] a client takes (1 GiB); a larger
+/// setting is lowered to it when the client is built.
+pub const MAX_RESPONSE_BYTES_CEILING: usize = 1 << 30;
 /// How many requests one client (with all its clones) has in flight at most, unless told
 /// otherwise; further calls wait for a free slot.
 pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
@@ -136,7 +139,9 @@ pub struct ClientBuilder {
     credentials: Option<Credentials>,
     base_url: Option<String>,
     user_agent: Option<String>,
-    http: Option<reqwest::Client>,
+    /// A supplied `reqwest::Client`, and whether the caller declared that it sends through
+    /// no proxy.
+    http: Option<(reqwest::Client, SuppliedProxy)>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     deadline: Option<Duration>,
@@ -147,6 +152,15 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     proxy: Option<String>,
     no_proxy: Option<String>,
+}
+
+/// What the caller declared about a supplied `reqwest::Client`'s proxies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SuppliedProxy {
+    /// Nothing: it may use one.
+    May,
+    /// It uses none.
+    None,
 }
 
 /// The environment variables [`ClientBuilder::from_env`] reads for a proxy, first found
@@ -232,15 +246,39 @@ impl ClientBuilder {
     /// - email + API key credentials: reqwest strips `Authorization` from a redirect to
     ///   another host, but not `X-Auth-Email` and `X-Auth-Key`. Use an API token with your
     ///   own client, or let this crate build its client.
-    /// - a plain `http://` base URL on a `reqwest::Client` that may use a proxy
-    ///   (`reqwest::Client::new()` reads `HTTP_PROXY`): build it with `.no_proxy()`.
+    /// - a plain `http://` base URL: a `reqwest::Client` may use a proxy
+    ///   (`reqwest::Client::new()` reads `HTTP_PROXY`), which would see the credentials in
+    ///   clear text. The crate cannot ask reqwest which proxies a client has, so it assumes
+    ///   one: build your client with `.no_proxy()` and supply it with
+    ///   [`ClientBuilder::http_client_without_proxy`], which declares it.
     ///
     /// With an API token, a redirect the `reqwest::Client` follows carries no credential
     /// (reqwest drops `Authorization` when the host, port or scheme changes), and its answer
     /// is never used: the call fails with [`Error::InvalidResponse`]. Build your client with
     /// `redirect(reqwest::redirect::Policy::none())` so that it is not even asked.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+        self.http = Some((client, SuppliedProxy::May));
+        self
+    }
+
+    /// [`ClientBuilder::http_client`] with a `reqwest::Client` that the caller declares
+    /// sends through no proxy: built with `reqwest::ClientBuilder::no_proxy()` and no
+    /// `.proxy(…)`. The declaration is taken as given (reqwest offers no way to check it),
+    /// and it allows a plain `http://` base URL, such as a local fake.
+    ///
+    /// ```
+    /// use cloudflare_account_dns::Client;
+    ///
+    /// let direct = reqwest::Client::builder().no_proxy().build()?;
+    /// let client = Client::builder()
+    ///     .api_token("Sn3lZJTBX6kkg7OdcBUAxOO963GEIyGQqnFTOFYY")
+    ///     .base_url("http://127.0.0.1:8787/client/v4")
+    ///     .http_client_without_proxy(direct)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn http_client_without_proxy(mut self, client: reqwest::Client) -> Self {
+        self.http = Some((client, SuppliedProxy::None));
         self
     }
 
@@ -292,7 +330,11 @@ impl ClientBuilder {
         self
     }
 
-    /// The largest response body read before giving up (default 8 MiB).
+    /// The largest response body read before giving up (default 8 MiB; at most
+    /// [`MAX_RESPONSE_BYTES_CEILING`], 1 GiB: a larger value, `usize::MAX` included, is
+    /// lowered to it). Memory follows what arrives, never what a server declares: a buffer
+    /// starts small and doubles as bytes come in, so a response that declares a huge
+    /// `Content-Length` and sends two bytes costs a few KiB.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = Some(bytes);
         self
@@ -384,17 +426,16 @@ impl ClientBuilder {
                         .into(),
                 ));
             }
-            Some(http)
-                if parsed.scheme() == "http" && HttpClients::supplied_may_use_a_proxy(&http) =>
-            {
+            Some((_, SuppliedProxy::May)) if parsed.scheme() == "http" => {
                 return Err(Error::Config(
-                    "a supplied reqwest::Client that may use a proxy (reqwest::Client::new() \
-                     reads HTTP_PROXY) cannot be used with a plain http:// base URL: the proxy \
-                     would see the credentials in clear text; build it with .no_proxy()"
+                    "a supplied reqwest::Client may use a proxy (reqwest::Client::new() reads \
+                     HTTP_PROXY), which would see the credentials in clear text with a plain \
+                     http:// base URL; build it with .no_proxy() and supply it with \
+                     http_client_without_proxy()"
                         .into(),
                 ));
             }
-            Some(http) => HttpClients::supplied(http),
+            Some((http, _)) => HttpClients::supplied(http),
             None => HttpClients::build(
                 self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
                 proxy.clone(),
@@ -418,7 +459,8 @@ impl ClientBuilder {
                 ),
                 max_response_bytes: self
                     .max_response_bytes
-                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES)
+                    .min(MAX_RESPONSE_BYTES_CEILING),
             }),
         })
     }

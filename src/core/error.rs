@@ -386,3 +386,48 @@ impl fmt::Display for OutcomeUnknown {
 
 /// No `source()`: `Display` already holds the cause.
 impl std::error::Error for OutcomeUnknown {}
+/// Words for a failed exchange: the class of failure first, then the causes reqwest and
+/// hyper gave, each once, with control characters escaped.
+pub(crate) fn explain(error: &reqwest::Error, status: Option<StatusCode>) -> String {
+    use std::error::Error as _;
+    let mut hyper_error = None;
+    let mut causes: Vec<String> = Vec::new();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        if let Some(h) = cause.downcast_ref::<hyper::Error>() {
+            hyper_error = Some(h);
+        }
+        let text = cause.to_string();
+        // hyper-util's wrappers ("client error (SendRequest)") say nothing of the cause.
+        let wrapper = text.starts_with("client error (") && cause.source().is_some();
+        if !wrapper && !text.is_empty() && !causes.iter().any(|seen| seen.contains(&text)) {
+            causes.push(text);
+        }
+        next = cause.source();
+    }
+    let class = if error.is_connect() {
+        "could not connect"
+    } else if error.is_timeout() {
+        "no complete response in time"
+    } else if hyper_error.is_some_and(|h| h.is_parse() || h.is_parse_status()) {
+        // hyper's own words follow: "message head is too large", "invalid content-length
+        // parsed", "invalid HTTP version parsed"…
+        "the server's answer is not valid HTTP"
+    } else if hyper_error.is_some_and(|h| h.is_incomplete_message()) {
+        if status.is_some() {
+            "the connection closed before the end of the response body"
+        } else {
+            "the connection closed before a complete response"
+        }
+    } else if status.is_some() {
+        "the connection failed while reading the response body"
+    } else {
+        "the connection failed"
+    };
+    let mut reason = class.to_string();
+    for cause in causes {
+        reason.push_str(": ");
+        reason.push_str(&crate::core::text::escape(&cause));
+    }
+    reason
+}

@@ -10,4 +10,5 @@ pub(crate) mod rate_limit;
 pub(crate) mod response;
 pub(crate) mod retry;
 pub(crate) mod text;
+pub(crate) mod tracked_body;
 pub(crate) mod transport;

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use reqwest::header::{HeaderMap, HeaderName};
+
 /// How a client retries: how many times, and how long it waits in between.
 ///
 /// The rule is whether a repeat is safe:
@@ -14,7 +16,8 @@ use std::time::Duration;
 /// | any other 5xx | not retried: the outcome is unknown | not retried |
 /// | 408 Request Timeout | not retried | retried |
 /// | a timeout, or the connection dropped after sending | not retried: the outcome is unknown | retried |
-/// | any other 4xx, any 2xx, an unreadable 2xx body | not retried | not retried |
+/// | a 2xx whose body cannot be read or decoded (it was applied) | not retried: the outcome is unknown | not retried |
+/// | any other 4xx, any other 2xx | not retried | not retried |
 ///
 /// The POST is the exception because Cloudflare may have added the nameserver before the
 /// failure; a repeat would then fail as a duplicate, or worse. Its error says the outcome is
@@ -22,9 +25,10 @@ use std::time::Duration;
 /// caller can list the nameservers before trying again, or opt in to retries for one call
 /// with [`AddCustomNameserver::retry_when_outcome_unknown`](crate::AddCustomNameserver::retry_when_outcome_unknown).
 ///
-/// `Retry-After` (seconds or an HTTP date) and `retry-after-ms` replace the backoff; a wait
-/// longer than the policy's ceiling is not slept through: the error comes back at once,
-/// carrying the wait ([`Error::retry_after`](crate::Error::retry_after)).
+/// `Retry-After` (seconds or an HTTP date) and `retry-after-ms` lengthen the backoff, never
+/// shorten it (`Retry-After: 0` still waits the policy's backoff); a wait longer than the
+/// policy's ceiling is not slept through: the error comes back at once, carrying the wait
+/// ([`Error::retry_after`](crate::Error::retry_after)).
 ///
 /// No setting can make a call sleep for ever: the ceiling itself is at most
 /// [`RetryPolicy::MAX_DELAY_CEILING`] (one hour), whatever `max_delay` says, and a
@@ -159,14 +163,32 @@ pub(crate) enum Decision {
 }
 
 /// Whether a failed attempt leaves the caller unable to know if the request was applied:
-/// a POST that got a 5xx, or whose connection failed or timed out after it was sent.
+/// a POST that got a 5xx, whose connection failed or timed out after it was sent, or that
+/// got a 2xx (it was applied) whose body could not be read or decoded. (A 2xx whose
+/// envelope says `"success": false` is a failure Cloudflare reported, not an unknown
+/// outcome: the caller of this rule tells them apart.)
 pub(crate) fn outcome_unknown(repeat: Repeat, attempt: Attempt) -> bool {
     repeat == Repeat::Unsafe
         && match attempt {
             Attempt::Lost => true,
-            Attempt::Response { status, .. } => status >= 500,
+            Attempt::Response { status, .. } => status >= 500 || (200..300).contains(&status),
             Attempt::NotSent | Attempt::Final => false,
         }
+}
+
+/// Whether the policy would repeat an attempt that ended so, retries left: not sent, 429,
+/// and, when a repeat is safe (or the caller opted in), 408, 500, 502, 503, 504 and a
+/// lost attempt.
+pub(crate) fn retryable(repeat: Repeat, attempt: Attempt, unknown_outcome_ok: bool) -> bool {
+    let may_repeat = repeat == Repeat::Safe || unknown_outcome_ok;
+    match attempt {
+        Attempt::NotSent | Attempt::Response { status: 429, .. } => true,
+        Attempt::Response { status, .. } => {
+            may_repeat && matches!(status, 408 | 500 | 502 | 503 | 504)
+        }
+        Attempt::Lost => may_repeat,
+        Attempt::Final => false,
+    }
 }
 
 /// Decides, from what happened, whether attempt number `retry + 1` follows.
@@ -181,22 +203,10 @@ pub(crate) fn decide(
     unknown_outcome_ok: bool,
     random: f64,
 ) -> Decision {
-    let may_repeat = repeat == Repeat::Safe || unknown_outcome_ok;
-    let (retryable, server_wait) = match attempt {
-        Attempt::NotSent => (true, None),
-        Attempt::Response {
-            status: 429,
-            retry_after,
-        } => (true, retry_after),
-        Attempt::Response {
-            status,
-            retry_after,
-        } => (
-            may_repeat && matches!(status, 408 | 500 | 502 | 503 | 504),
-            retry_after,
-        ),
-        Attempt::Lost => (may_repeat, None),
-        Attempt::Final => (false, None),
+    let retryable = retryable(repeat, attempt, unknown_outcome_ok);
+    let server_wait = match attempt {
+        Attempt::Response { retry_after, .. } => retry_after,
+        _ => None,
     };
     let stop = if outcome_unknown(repeat, attempt) {
         Decision::StopOutcomeUnknown
@@ -206,25 +216,57 @@ pub(crate) fn decide(
     if !retryable || retry >= policy.max_retries {
         return stop;
     }
+    let backoff = policy.backoff(retry);
+    // The backoff is at most an hour and the factor at most 1: no overflow.
+    let factor = if random.is_finite() {
+        0.5 + random.clamp(0.0, 1.0) / 2.0
+    } else {
+        1.0
+    };
+    let backoff = if policy.jitter {
+        backoff.mul_f64(factor)
+    } else {
+        backoff
+    };
     match server_wait {
         Some(wait) if wait > policy.ceiling() => stop,
-        Some(wait) => Decision::Retry(wait),
-        None => {
-            let backoff = policy.backoff(retry);
-            // The backoff is at most an hour and the factor at most 1: no overflow.
-            let factor = if random.is_finite() {
-                0.5 + random.clamp(0.0, 1.0) / 2.0
-            } else {
-                1.0
-            };
-            let delay = if policy.jitter {
-                backoff.mul_f64(factor)
-            } else {
-                backoff
-            };
-            Decision::Retry(delay)
-        }
+        // A server may lengthen the wait, never shorten it: `Retry-After: 0` still waits
+        // the policy's backoff, so that three attempts never go out within milliseconds.
+        Some(wait) => Decision::Retry(wait.max(backoff)),
+        None => Decision::Retry(backoff),
     }
+}
+
+/// The header some servers use for a wait in milliseconds.
+const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
+
+/// Reads `retry-after-ms` or `Retry-After` (seconds or an HTTP date). Any value is safe:
+/// a wait too long to represent (infinity included) saturates at `Duration::MAX`, which no
+/// retry sleeps through, and a negative, NaN or unreadable value counts as absent.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    if let Some(ms) = headers.get(RETRY_AFTER_MS).and_then(|v| v.to_str().ok())
+        && let Ok(ms) = ms.trim().parse::<f64>()
+        && ms >= 0.0
+    {
+        // `try_from_secs_f64` refuses what does not fit, infinity included: it saturates.
+        return Some(Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX));
+    }
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Digits only: seconds, saturating when there are too many to fit.
+        return Some(Duration::from_secs(
+            value.parse::<u64>().unwrap_or(u64::MAX),
+        ));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(
+        date.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 #[cfg(test)]
@@ -303,12 +345,21 @@ mod tests {
     #[test]
     fn other_statuses_are_final() {
         for repeat in [Repeat::Safe, Repeat::Unsafe] {
-            for status in [200, 204, 301, 400, 401, 403, 404, 409, 422] {
+            for status in [301, 400, 401, 403, 404, 409, 422] {
                 assert_eq!(
                     decide_default(repeat, response(status)),
                     Decision::Stop,
                     "{status}"
                 );
+            }
+            // A 2xx is final too; if its body cannot be read or decoded, a POST was
+            // applied all the same: its outcome is unknown to the caller.
+            for status in [200, 204] {
+                let expected = match repeat {
+                    Repeat::Safe => Decision::Stop,
+                    Repeat::Unsafe => Decision::StopOutcomeUnknown,
+                };
+                assert_eq!(decide_default(repeat, response(status)), expected);
             }
             assert_eq!(decide_default(repeat, Attempt::Final), Decision::Stop);
         }
@@ -396,7 +447,7 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_replaces_the_backoff_unless_it_is_too_long() {
+    fn retry_after_lengthens_the_backoff_unless_it_is_too_long() {
         let asked = |secs| Attempt::Response {
             status: 429,
             retry_after: Some(Duration::from_secs(secs)),
@@ -414,5 +465,18 @@ mod tests {
             decide_default(Repeat::Safe, unavailable),
             Decision::Retry(Duration::from_secs(1))
         );
+        // Shorter than the backoff (0.5 s for the first retry, 1 s for the second): the
+        // backoff wins, so `Retry-After: 0` never makes attempts go out back to back.
+        for retry_after in [Duration::ZERO, Duration::from_millis(100)] {
+            let now = Attempt::Response {
+                status: 503,
+                retry_after: Some(retry_after),
+            };
+            assert_eq!(decide_default(Repeat::Safe, now), HALF_SECOND);
+            assert_eq!(
+                decide(Repeat::Safe, now, 1, &no_jitter(), false, 0.0),
+                Decision::Retry(Duration::from_secs(1))
+            );
+        }
     }
 }

@@ -2,15 +2,20 @@
 //!
 //! The progenitor client builds each request (method, path, JSON body). This module sits in
 //! its hooks: it removes the `api-version` header progenitor adds, puts on the credentials
-//! and the user agent, applies the timeout, reads the body up to a bound, and records what
-//! it saw (status, `cf-ray`, body) in the call's [`CallContext`], so that every failure can
-//! be reported with those facts. The `post` hook then stops the generated code, and
-//! [`CallContext::finish`] decodes the envelope (into the generated types, by the ranges the
-//! fragment declares) from the bytes already read.
+//! and the user agent, and runs the attempt loop. Each attempt is three steps: **acquire**
+//! (an in-flight slot, then room under the rate limit), **attempt** (send, and read the
+//! body up to a bound), and **next step** (retry after a wait, or stop). The last attempt's
+//! outcome (status, `cf-ray`, body) is recorded in the call's [`CallContext`]; the `post`
+//! hook then stops the generated code, and [`CallContext::finish`] decodes the envelope
+//! from the bytes already read.
+//!
+//! What the loop does not own lives beside what it belongs to: reading and decoding a
+//! response in [`response`](crate::core::response), `Retry-After` in
+//! [`retry`](crate::core::retry), the wording of transport errors in
+//! [`error`](crate::core::error), and the request body that tells whether it was sent in
+//! [`tracked_body`](crate::core::tracked_body).
 
 use std::fmt;
-use std::sync::atomic::AtomicU8;
-use std::sync::atomic::Ordering::{AcqRel, Acquire};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,19 +27,19 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::core::client::{Client, Shared};
-use crate::core::error::{
-    ApiError, Error, InvalidResponse, OutcomeUnknown, Result, TransportError,
-};
+use crate::core::error::{Error, OutcomeUnknown, Result, TransportError, explain};
 use crate::core::hooks::{Hooks, Inner, Sending};
+use crate::core::response::decode::{Reporter, Seen};
+use crate::core::response::read::{BodyError, read_bounded};
 use crate::core::response::{ApiResponse, Envelope};
 use crate::core::retry::{self, Attempt, Decision, Repeat, RetryPolicy};
+use crate::core::tracked_body::{SendState, TrackedBody};
 use crate::generated::progenitor as generated;
 use crate::generated::progenitor::types::FailureEnvelope;
 
 /// The header progenitor puts on every request; Cloudflare's API has no use for it.
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 const CF_RAY: HeaderName = HeaderName::from_static("cf-ray");
-const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
 
 /// Settings that one call may override.
 #[derive(Clone, Debug, Default)]
@@ -45,6 +50,10 @@ pub(crate) struct CallOptions {
     pub(crate) timeout: Option<Duration>,
     /// The overall deadline, across attempts.
     pub(crate) deadline: Option<Duration>,
+    /// The deadline as the caller set it, named in errors when it differs from
+    /// `deadline`: a composite call gives each of its requests what is left of its whole
+    /// deadline, and a timeout should name the whole, not the remainder.
+    pub(crate) deadline_as_set: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
     /// The caller's opt-in to repeat a POST whose outcome is unknown.
     pub(crate) retry_unknown_outcome: bool,
@@ -74,13 +83,28 @@ enum Exchange {
     Failed(Error),
 }
 
-/// What the transport saw of the final response.
-#[derive(Clone, Debug)]
-struct Seen {
-    status: StatusCode,
-    cf_ray: Option<String>,
-    retry_after: Option<Duration>,
-    body: Bytes,
+/// What stays the same across the attempts of one call.
+struct Plan {
+    policy: RetryPolicy,
+    /// The timeout of one attempt.
+    per_attempt: Duration,
+    /// The deadline the caller set for the whole call, as given, for error messages.
+    budget: Option<Duration>,
+    /// When that deadline passes; `None` without one, or when it is too far away to
+    /// represent (no deadline at all, then).
+    deadline: Option<Instant>,
+    /// The request body, kept to send it again and to know when an attempt sends it.
+    body: Option<Bytes>,
+    /// The request's method, for events.
+    method: reqwest::Method,
+}
+
+/// What comes after an attempt.
+enum Next {
+    /// Wait this long, then send this copy of the request.
+    Retry(Duration, reqwest::Request),
+    /// The call ends with this exchange; whether its outcome is unknown.
+    Stop(Exchange, bool),
 }
 
 /// The context of one call: the client's shared state, the call's options, and what the
@@ -88,6 +112,8 @@ struct Seen {
 pub(crate) struct CallContext {
     shared: Arc<Shared>,
     operation: &'static str,
+    /// The operation's path template, such as `/accounts/{account_id}/custom_ns`.
+    path_template: &'static str,
     repeat: Repeat,
     options: CallOptions,
     outcome: Mutex<Option<Recorded>>,
@@ -114,8 +140,13 @@ impl CallContext {
         options.check()?;
         let shared = client.shared.clone();
         let http = shared.http.for_call(options.connect_timeout)?;
+        let path_template = crate::request::schema::OPERATIONS
+            .iter()
+            .find(|op| op.id == operation)
+            .map_or("", |op| op.path);
         let context = Arc::new(CallContext {
             operation,
+            path_template,
             repeat,
             options,
             outcome: Mutex::new(None),
@@ -141,6 +172,13 @@ impl CallContext {
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
             .take()
+    }
+
+    fn reporter(&self) -> Reporter<'_> {
+        Reporter {
+            operation: self.operation,
+            auth: &self.shared.auth,
+        }
     }
 
     fn transport_error(
@@ -177,33 +215,6 @@ impl CallContext {
         }))
     }
 
-    fn invalid(&self, seen: &Seen, reason: impl Into<String>) -> Error {
-        Error::InvalidResponse(Box::new(InvalidResponse {
-            operation: self.operation,
-            status: seen.status,
-            cf_ray: seen.cf_ray.clone(),
-            reason: self.shared.auth.redact(&reason.into()).into_owned(),
-            body_excerpt: self.shared.auth.excerpt(&seen.body),
-            retry_after: seen.retry_after,
-        }))
-    }
-
-    fn api_error(
-        &self,
-        seen: &Seen,
-        errors: Vec<crate::types::ResponseMessage>,
-        messages: Vec<crate::types::ResponseMessage>,
-    ) -> Error {
-        Error::Api(Box::new(ApiError {
-            operation: self.operation,
-            status: seen.status,
-            errors: self.shared.auth.redact_messages(errors),
-            messages: self.shared.auth.redact_messages(messages),
-            cf_ray: seen.cf_ray.clone(),
-            retry_after: seen.retry_after,
-        }))
-    }
-
     /// Sends the request, repeating it as the retry policy and the request's safety allow,
     /// and records the last attempt's outcome.
     /// `http` is the generated client's `reqwest::Client`, chosen for the call's connect
@@ -226,153 +237,211 @@ impl CallContext {
         self.attempts(http, request).instrument(span).await
     }
 
+    /// The attempt loop: acquire, attempt, next step.
     async fn attempts(
         &self,
         http: &reqwest::Client,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
     ) -> reqwest::Response {
-        let shared = &self.shared;
-        let policy = self.options.retry.as_ref().unwrap_or(&shared.retry);
-        let per_attempt = self.options.timeout.unwrap_or(shared.timeout);
-        let budget = self.options.deadline.or(shared.deadline);
-        // A deadline too far away to represent is no deadline at all.
-        let deadline = budget.and_then(|budget| Instant::now().checked_add(budget));
-        let budget = budget.unwrap_or_default();
-        // The body, kept to send it again and to know when an attempt starts sending it.
-        let body = request
-            .body()
-            .and_then(reqwest::Body::as_bytes)
-            .map(Bytes::copy_from_slice);
-        let mut request = request;
+        let plan = self.plan(&request);
         let mut retries = 0u32;
         loop {
-            let attempts = retries + 1;
-            // The copy for a retry; every request this crate builds has a byte body.
-            let mut copy = request.try_clone();
-            let mut sent = SendState::default();
-            if let Some(body) = &body {
-                sent = SendState::tracked();
-                *request.body_mut() = Some(reqwest::Body::wrap(TrackedBody {
-                    data: Some(body.clone()),
-                    state: sent.clone(),
-                }));
-            }
-
-            // A free in-flight slot first, then the rate limit: the request is counted at
-            // the moment it really starts, so queued requests never go out in a burst.
-            let Some(slot) = within(deadline, shared.slots.acquire()).await else {
-                let error = self.timeout(format!(
-                    "the deadline of {budget:?} passed while waiting for a free slot among the \
-                     client's requests in flight (max_concurrent_requests); nothing was sent"
-                ));
-                return self.stop(Exchange::Failed(error), attempts, false);
-            };
-            if let Some(limit) = &shared.rate_limit
-                && within(deadline, limit.acquire()).await.is_none()
-            {
-                let error = self.timeout(format!(
-                    "the deadline of {budget:?} passed while waiting for the client-side rate \
-                     limit ({} requests per {:?}); nothing was sent",
-                    limit.requests(),
-                    limit.window()
-                ));
-                return self.stop(Exchange::Failed(error), attempts, false);
-            }
-
-            let (limit, cut_by_deadline) = match deadline {
-                Some(at) => {
-                    let left = at.saturating_duration_since(Instant::now());
-                    (per_attempt.min(left), left < per_attempt)
+            let number = retries + 1;
+            // The copy a retry sends; every request this crate builds has a byte body, so
+            // it can always be copied.
+            let copy = request.try_clone();
+            let sent = match &plan.body {
+                Some(body) => {
+                    let sent = SendState::tracked();
+                    *request.body_mut() = Some(reqwest::Body::wrap(TrackedBody::new(
+                        body.clone(),
+                        sent.clone(),
+                    )));
+                    sent
                 }
-                None => (per_attempt, false),
+                None => SendState::default(),
+            };
+            let in_flight = match self.acquire(&plan).await {
+                Ok(in_flight) => in_flight,
+                Err(error) => return self.stop(Exchange::Failed(error), number, false),
             };
             let started = Instant::now();
-            let (exchange, attempt) =
-                match tokio::time::timeout(limit, self.exchange(http, request, &sent)).await {
-                    Ok(done) => done,
-                    Err(_) => {
-                        // Nothing sent yet, and now nothing ever will be: the body refuses
-                        // to start once the attempt is abandoned.
-                        let not_sent = sent.abandon();
-                        let when = if cut_by_deadline {
-                            format!("the deadline of {budget:?} passed")
-                        } else {
-                            format!("the timeout of {limit:?} passed")
-                        };
-                        if not_sent {
-                            let reason = format!(
-                                "could not connect: {when} before the request could be sent; \
-                                 nothing was sent"
-                            );
-                            (Exchange::Failed(self.timeout(reason)), Attempt::NotSent)
-                        } else {
-                            let reason = if cut_by_deadline {
-                                format!("{when} before a complete response")
-                            } else {
-                                format!("no complete response within {limit:?}")
-                            };
-                            (Exchange::Failed(self.timeout(reason)), Attempt::Lost)
-                        }
-                    }
-                };
-            drop(slot);
-
-            let decision = retry::decide(
-                self.repeat,
-                attempt,
-                retries,
-                policy,
-                self.options.retry_unknown_outcome,
-                fastrand::f64(),
-            );
-            if let (Decision::Retry(delay), Some(at)) = (decision, deadline)
-                && Instant::now()
-                    .checked_add(delay)
-                    .is_none_or(|end| end >= at)
-            {
-                // The wait would end past the deadline: the error comes back now.
-                copy = None;
-            }
-            let (status, cf_ray) = match &exchange {
-                Exchange::Complete(seen, _) => (seen.status.as_u16(), seen.cf_ray.as_deref()),
-                Exchange::Failed(error) => {
-                    (error.status().map_or(0, |s| s.as_u16()), error.cf_ray())
-                }
-            };
-            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            match (decision, copy) {
-                (Decision::Retry(delay), Some(copy)) => {
-                    tracing::info!(
-                        attempt = attempts,
-                        status,
-                        cf_ray = cf_ray.unwrap_or(""),
-                        elapsed_ms,
-                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                        outcome = describe(&exchange),
-                        "attempt failed; retrying"
-                    );
+            let (exchange, attempt) = self.attempt(http, request, &sent, &plan).await;
+            drop(in_flight);
+            match self.next_step(&plan, exchange, attempt, retries, copy, started) {
+                Next::Retry(delay, copy) => {
                     tokio::time::sleep(delay).await;
                     retries += 1;
                     request = copy;
                 }
-                (decision, _) => {
-                    tracing::debug!(
-                        attempt = attempts,
-                        status,
-                        cf_ray = cf_ray.unwrap_or(""),
-                        elapsed_ms,
-                        outcome = describe(&exchange),
-                        "attempt done"
-                    );
-                    let unknown = match decision {
-                        Decision::StopOutcomeUnknown => true,
-                        Decision::Stop => false,
-                        Decision::Retry(_) => retry::outcome_unknown(self.repeat, attempt),
-                    };
-                    return self.stop(exchange, attempts, unknown);
-                }
+                Next::Stop(exchange, unknown) => return self.stop(exchange, number, unknown),
             }
         }
+    }
+
+    /// What stays the same across the call's attempts.
+    fn plan(&self, request: &reqwest::Request) -> Plan {
+        let deadline = self.options.deadline.or(self.shared.deadline);
+        Plan {
+            policy: self
+                .options
+                .retry
+                .clone()
+                .unwrap_or_else(|| self.shared.retry.clone()),
+            per_attempt: self.options.timeout.unwrap_or(self.shared.timeout),
+            budget: self.options.deadline_as_set.or(deadline),
+            deadline: deadline.and_then(|left| Instant::now().checked_add(left)),
+            body: request
+                .body()
+                .and_then(reqwest::Body::as_bytes)
+                .map(Bytes::copy_from_slice),
+            method: request.method().clone(),
+        }
+    }
+
+    /// Acquire: a free in-flight slot first, then room under the rate limit, so that the
+    /// request is counted at the moment it really starts and queued requests never go out
+    /// in a burst. The slot is held until the attempt ends.
+    async fn acquire(&self, plan: &Plan) -> Result<Option<tokio::sync::SemaphorePermit<'_>>> {
+        let shared = &self.shared;
+        let budget = plan.budget.unwrap_or_default();
+        let Some(in_flight) = within(plan.deadline, shared.slots.acquire()).await else {
+            return Err(self.timeout(format!(
+                "the deadline of {budget:?} passed while waiting for a free slot among the \
+                 client's requests in flight (max_concurrent_requests); nothing was sent"
+            )));
+        };
+        if let Some(limit) = &shared.rate_limit
+            && within(plan.deadline, limit.acquire()).await.is_none()
+        {
+            return Err(self.timeout(format!(
+                "the deadline of {budget:?} passed while waiting for the client-side rate \
+                 limit ({} requests per {:?}); nothing was sent",
+                limit.requests(),
+                limit.window()
+            )));
+        }
+        // The client never closes its semaphore; if it were closed, there would be no slot
+        // to hold.
+        Ok(in_flight.ok())
+    }
+
+    /// Attempt: the exchange, cut at the attempt's timeout or the call's deadline,
+    /// whichever comes first.
+    async fn attempt(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        sent: &SendState,
+        plan: &Plan,
+    ) -> (Exchange, Attempt) {
+        let left = plan
+            .deadline
+            .map(|at| at.saturating_duration_since(Instant::now()));
+        let limit = left.map_or(plan.per_attempt, |left| plan.per_attempt.min(left));
+        let cut_by_deadline = left.is_some_and(|left| left < plan.per_attempt);
+        if let Ok(done) = tokio::time::timeout(limit, self.exchange(http, request, sent)).await {
+            return done;
+        }
+        let when = if cut_by_deadline {
+            format!(
+                "the deadline of {:?} passed",
+                plan.budget.unwrap_or_default()
+            )
+        } else {
+            format!("the timeout of {limit:?} passed")
+        };
+        // Nothing sent yet, and now nothing ever will be: the body refuses to start once
+        // the attempt is abandoned.
+        if sent.abandon() {
+            let reason = format!(
+                "could not connect: {when} before the request could be sent; nothing was sent"
+            );
+            (Exchange::Failed(self.timeout(reason)), Attempt::NotSent)
+        } else {
+            let reason = if cut_by_deadline {
+                format!("{when} before a complete response")
+            } else {
+                format!("no complete response within {limit:?}")
+            };
+            (Exchange::Failed(self.timeout(reason)), Attempt::Lost)
+        }
+    }
+
+    /// Next step: retry after a wait, or stop. Every retry, and every stop that gives up
+    /// on a failure the policy would retry, is an INFO event naming the operation, the
+    /// method and the path template.
+    fn next_step(
+        &self,
+        plan: &Plan,
+        exchange: Exchange,
+        attempt: Attempt,
+        retries: u32,
+        copy: Option<reqwest::Request>,
+        started: Instant,
+    ) -> Next {
+        let number = retries + 1;
+        let decision = retry::decide(
+            self.repeat,
+            attempt,
+            retries,
+            &plan.policy,
+            self.options.retry_unknown_outcome,
+            fastrand::f64(),
+        );
+        let (status, cf_ray) = match &exchange {
+            Exchange::Complete(seen, _) => (seen.status.as_u16(), seen.cf_ray.clone()),
+            Exchange::Failed(error) => (
+                error.status().map_or(0, |s| s.as_u16()),
+                error.cf_ray().map(str::to_string),
+            ),
+        };
+        let cf_ray = cf_ray.unwrap_or_default();
+        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let outcome = describe(&exchange);
+        let (operation, method, path) = (self.operation, plan.method.as_str(), self.path_template);
+        // An INFO event that names the operation, method and path template itself: the
+        // call's span, which has them too, is DEBUG.
+        macro_rules! at_info {
+            ($message:expr $(, $name:ident = $value:expr)*) => {
+                tracing::info!(
+                    operation, method, path, attempt = number, status, cf_ray, elapsed_ms,
+                    $($name = $value,)* outcome, $message
+                )
+            };
+        }
+        if let Decision::Retry(delay) = decision {
+            // The wait must end before the deadline, or the error comes back now.
+            let in_time = plan.deadline.is_none_or(|at| {
+                Instant::now()
+                    .checked_add(delay)
+                    .is_some_and(|end| end < at)
+            });
+            if let Some(copy) = copy.filter(|_| in_time) {
+                let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+                at_info!("attempt failed; retrying", delay_ms = delay_ms);
+                return Next::Retry(delay, copy);
+            }
+            at_info!("attempt failed; giving up: the wait before a retry would pass the deadline");
+            return Next::Stop(exchange, retry::outcome_unknown(self.repeat, attempt));
+        }
+        let unknown = decision == Decision::StopOutcomeUnknown;
+        let failed = !matches!(&exchange, Exchange::Complete(seen, _) if seen.status.is_success());
+        if failed && retry::retryable(self.repeat, attempt, self.options.retry_unknown_outcome) {
+            at_info!(
+                "attempt failed; giving up: no retries left, or the server asked for a longer wait"
+            );
+        } else {
+            tracing::debug!(
+                attempt = number,
+                status,
+                cf_ray,
+                elapsed_ms,
+                outcome,
+                "attempt done"
+            );
+        }
+        Next::Stop(exchange, unknown)
     }
 
     /// Records the final outcome and gives the generated client a response to return.
@@ -392,7 +461,7 @@ impl CallContext {
         response
     }
 
-    /// One attempt: sends the request and reads the body up to the bound. `sent` tells
+    /// One exchange: sends the request and reads the body up to the bound. `sent` tells
     /// whether the request's bytes may have left when it fails.
     async fn exchange(
         &self,
@@ -420,7 +489,7 @@ impl CallContext {
         };
         let status = response.status();
         let cf_ray = header_str(response.headers(), CF_RAY);
-        let retry_after = retry_after(response.headers());
+        let retry_after = retry::retry_after(response.headers());
         let url = response.url();
         if !same_origin(url, &origin) {
             // Only a reqwest::Client supplied by the caller follows redirects. The answer of
@@ -431,7 +500,7 @@ impl CallContext {
                 retry_after,
                 body: Bytes::new(),
             };
-            let error = self.invalid(
+            let error = self.reporter().invalid(
                 &seen,
                 format!(
                     "the supplied reqwest::Client followed a redirect to {}, another host; \
@@ -464,7 +533,7 @@ impl CallContext {
                     retry_after,
                     body: read,
                 };
-                let error = self.invalid(
+                let error = self.reporter().invalid(
                     &seen,
                     format!("the body is larger than the limit of {limit} bytes"),
                 );
@@ -496,10 +565,12 @@ impl CallContext {
             ));
         };
         let outcome = match recorded.outcome {
-            Ok(seen) => self.decode::<E>(seen),
+            Ok(seen) => self.reporter().decode::<E>(seen),
             Err(error) => Err(error),
         };
         match outcome {
+            // A 2xx saying `"success": false` is a failure Cloudflare reported: not applied.
+            Err(Error::Api(api)) if api.status.is_success() => Err(Error::Api(api)),
             Err(cause) if recorded.outcome_unknown => {
                 Err(Error::OutcomeUnknown(Box::new(OutcomeUnknown {
                     operation: self.operation,
@@ -508,60 +579,6 @@ impl CallContext {
                 })))
             }
             other => other,
-        }
-    }
-
-    /// Decodes the envelope as the generated client would (the declared ranges: a success
-    /// envelope for 2xx, a failure envelope for 4xx and 5xx), from the body the transport
-    /// read, with whole-number floats read as integers.
-    fn decode<E: Envelope + serde::de::DeserializeOwned>(
-        &self,
-        seen: Seen,
-    ) -> Result<ApiResponse<E::Result>> {
-        let rewritten = crate::core::response::whole_floats_as_integers(&seen.body);
-        let body: &[u8] = rewritten.as_deref().unwrap_or(&seen.body);
-        let not_an_envelope = |error: serde_json::Error| {
-            let reason = if seen.body.is_empty() {
-                "the body is empty".to_string()
-            } else {
-                format!("the body is not a Cloudflare envelope: {error}")
-            };
-            self.invalid(&seen, reason)
-        };
-        match seen.status.as_u16() {
-            200..=299 => {
-                let value: E = serde_json::from_slice(body).map_err(not_an_envelope)?;
-                let (success, errors, messages, result) = value.into_parts();
-                if !success {
-                    return Err(self.api_error(&seen, errors, messages));
-                }
-                match result {
-                    Some(result) => Ok(ApiResponse {
-                        result,
-                        messages: self.shared.auth.redact_messages(messages),
-                        status: seen.status,
-                        cf_ray: seen.cf_ray,
-                    }),
-                    None => Err(self.invalid(&seen, "the envelope says success but has no result")),
-                }
-            }
-            400..=599 => {
-                let envelope: FailureEnvelope =
-                    serde_json::from_slice(body).map_err(not_an_envelope)?;
-                if envelope.success && seen.status.is_success() {
-                    // Unreachable in practice: a 2xx decodes as the success envelope.
-                    return Err(self.invalid(&seen, "a failure envelope that says success"));
-                }
-                Err(self.api_error(&seen, envelope.errors, envelope.messages))
-            }
-            _ => {
-                let reason = if seen.status.is_redirection() {
-                    "a redirect, which the client does not follow".to_string()
-                } else {
-                    format!("an unexpected status {}", seen.status)
-                };
-                Err(self.invalid(&seen, reason))
-            }
         }
     }
 }
@@ -619,35 +636,6 @@ fn header_str(headers: &HeaderMap, name: HeaderName) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Reads `retry-after-ms` or `Retry-After` (seconds or an HTTP date). Any value is safe:
-/// a wait too long to represent (infinity included) saturates at `Duration::MAX`, which no
-/// retry sleeps through, and a negative, NaN or unreadable value counts as absent.
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    if let Some(ms) = headers.get(RETRY_AFTER_MS).and_then(|v| v.to_str().ok())
-        && let Ok(ms) = ms.trim().parse::<f64>()
-        && ms >= 0.0
-    {
-        // `try_from_secs_f64` refuses what does not fit, infinity included: it saturates.
-        return Some(Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX));
-    }
-    let value = headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        // Digits only: seconds, saturating when there are too many to fit.
-        return Some(Duration::from_secs(
-            value.parse::<u64>().unwrap_or(u64::MAX),
-        ));
-    }
-    let date = httpdate::parse_http_date(value).ok()?;
-    Some(
-        date.duration_since(std::time::SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
-}
-
 /// Whether a response's URL is on the request's origin (scheme, host, port), without
 /// building the response URL's origin.
 fn same_origin(url: &url::Url, origin: &url::Origin) -> bool {
@@ -672,213 +660,6 @@ async fn within<F: std::future::Future>(deadline: Option<Instant>, future: F) ->
         Some(at) => tokio::time::timeout_at(at, future).await.ok(),
         None => Some(future.await),
     }
-}
-
-/// Whether an attempt's bytes may have left for the server.
-///
-/// A request with a body sends it through a [`TrackedBody`]. hyper writes the request head
-/// into its buffer and polls the body in the same step, before it flushes anything, so
-/// until the body is first polled no byte of the request has left. An attempt that fails
-/// or times out before that marks the state abandoned, and the body then refuses to start
-/// (hyper drops the buffered head with the connection). The two marks race through one
-/// compare-and-swap, so "nothing was sent" is exact.
-#[derive(Clone, Default)]
-struct SendState(Option<Arc<AtomicU8>>);
-
-const IDLE: u8 = 0;
-const STARTED: u8 = 1;
-const ABANDONED: u8 = 2;
-
-impl SendState {
-    /// A state for a request with a body.
-    fn tracked() -> Self {
-        Self(Some(Arc::new(AtomicU8::new(IDLE))))
-    }
-
-    /// The body is about to be written: false when the attempt was abandoned first.
-    fn start(&self) -> bool {
-        match &self.0 {
-            Some(state) => match state.compare_exchange(IDLE, STARTED, AcqRel, Acquire) {
-                Ok(_) => true,
-                Err(now) => now == STARTED,
-            },
-            None => true,
-        }
-    }
-
-    /// The attempt failed: true when nothing was sent, and now nothing ever will be. A
-    /// request without a body is not tracked, so it may always have been sent.
-    fn abandon(&self) -> bool {
-        self.0.as_ref().is_some_and(|state| {
-            state
-                .compare_exchange(IDLE, ABANDONED, AcqRel, Acquire)
-                .is_ok()
-        })
-    }
-}
-
-/// A request body that marks its [`SendState`] when hyper first asks for it.
-struct TrackedBody {
-    data: Option<Bytes>,
-    state: SendState,
-}
-
-impl http_body::Body for TrackedBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        self: std::pin::Pin<&mut Self>,
-        _cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<std::result::Result<http_body::Frame<Bytes>, Self::Error>>> {
-        let this = self.get_mut();
-        if this.data.is_some() && !this.state.start() {
-            return std::task::Poll::Ready(Some(Err(std::io::Error::other(
-                "the attempt was abandoned before its request was sent",
-            ))));
-        }
-        std::task::Poll::Ready(
-            this.data
-                .take()
-                .map(|data| Ok(http_body::Frame::data(data))),
-        )
-    }
-
-    fn is_end_stream(&self) -> bool {
-        // Never "empty" before the first poll, so that hyper always polls it (and the
-        // state is always marked) before it sends anything.
-        self.data.is_none()
-    }
-
-    fn size_hint(&self) -> http_body::SizeHint {
-        http_body::SizeHint::with_exact(self.data.as_ref().map_or(0, |d| d.len() as u64))
-    }
-}
-
-/// Words for a failed exchange: the class of failure first, then the causes reqwest and
-/// hyper gave, each once, with control characters escaped.
-fn explain(error: &reqwest::Error, status: Option<StatusCode>) -> String {
-    use std::error::Error as _;
-    let mut hyper_error = None;
-    let mut causes: Vec<String> = Vec::new();
-    let mut next = error.source();
-    while let Some(cause) = next {
-        if let Some(h) = cause.downcast_ref::<hyper::Error>() {
-            hyper_error = Some(h);
-        }
-        let text = cause.to_string();
-        // hyper-util's wrappers ("client error (SendRequest)") say nothing of the cause.
-        let wrapper = text.starts_with("client error (") && cause.source().is_some();
-        if !wrapper && !text.is_empty() && !causes.iter().any(|seen| seen.contains(&text)) {
-            causes.push(text);
-        }
-        next = cause.source();
-    }
-    let class = if error.is_connect() {
-        "could not connect"
-    } else if error.is_timeout() {
-        "no complete response in time"
-    } else if hyper_error.is_some_and(|h| h.is_parse() || h.is_parse_status()) {
-        // hyper's own words follow: "message head is too large", "invalid content-length
-        // parsed", "invalid HTTP version parsed"…
-        "the server's answer is not valid HTTP"
-    } else if hyper_error.is_some_and(|h| h.is_incomplete_message()) {
-        if status.is_some() {
-            "the connection closed before the end of the response body"
-        } else {
-            "the connection closed before a complete response"
-        }
-    } else if status.is_some() {
-        "the connection failed while reading the response body"
-    } else {
-        "the connection failed"
-    };
-    let mut reason = class.to_string();
-    for cause in causes {
-        reason.push_str(": ");
-        reason.push_str(&crate::core::text::escape(&cause));
-    }
-    reason
-}
-
-enum BodyError {
-    /// Over the limit; the first bytes, kept for an excerpt.
-    TooLarge(Bytes),
-    Transport(reqwest::Error),
-}
-
-/// Reads a body frame by frame, giving up once it passes `limit` bytes, and keeps the first
-/// `keep` bytes of a body that does. A body that comes in one frame is kept as it is,
-/// without a copy; one of a declared length is read into a buffer of exactly that size;
-/// otherwise the buffer grows, never past the limit, so the memory a response takes stays
-/// near its size.
-async fn read_bounded(
-    response: &mut reqwest::Response,
-    limit: usize,
-    keep: usize,
-) -> std::result::Result<Bytes, BodyError> {
-    let declared = response
-        .headers()
-        .get(reqwest::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit as u64) {
-        return Err(BodyError::TooLarge(Bytes::new()));
-    }
-    let declared = declared.map(|len| len as usize);
-    let mut first: Option<Bytes> = None;
-    let mut joined: Vec<u8> = Vec::new();
-    // `chunk` reads the body frame by frame (trailers skipped), leaving the response whole.
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        let read = first.as_ref().map_or(joined.len(), Bytes::len);
-        if read + chunk.len() > limit {
-            let mut excerpt = first.map_or(joined, |b| b.to_vec());
-            excerpt.truncate(keep);
-            let more = keep.saturating_sub(excerpt.len()).min(chunk.len());
-            excerpt.extend_from_slice(&chunk[..more]);
-            return Err(BodyError::TooLarge(Bytes::from(excerpt)));
-        }
-        match first.take() {
-            None if joined.is_empty() => first = Some(chunk),
-            None => {
-                grow(&mut joined, chunk.len(), declared, limit);
-                joined.extend_from_slice(&chunk);
-            }
-            Some(head) => {
-                grow(&mut joined, head.len() + chunk.len(), declared, limit);
-                joined.extend_from_slice(&head);
-                drop(head);
-                joined.extend_from_slice(&chunk);
-            }
-        }
-    }
-    Ok(first.unwrap_or_else(|| Bytes::from(joined)))
-}
-
-/// Makes room for `extra` more bytes: the declared length at once when there is one,
-/// otherwise doubling, but never past `limit`. The largest step (half the limit to the
-/// limit) holds at most 1.5 times the limit for a moment, and only if the allocator must
-/// copy to grow.
-fn grow(buffer: &mut Vec<u8>, extra: usize, declared: Option<usize>, limit: usize) {
-    let needed = buffer.len() + extra;
-    if needed <= buffer.capacity() {
-        return;
-    }
-    let target = match declared {
-        Some(len) if len >= needed => len,
-        _ => {
-            let doubled = needed.max(buffer.capacity().saturating_mul(2));
-            // Close to the limit, go to the limit: one more step just short of it would
-            // hold two near-limit buffers at once.
-            if doubled >= limit - limit / 4 {
-                limit
-            } else {
-                doubled
-            }
-        }
-    }
-    .max(needed);
-    buffer.reserve_exact(target - buffer.len());
 }
 
 /// A word for the tracing events about how an attempt ended.

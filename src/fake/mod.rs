@@ -64,25 +64,62 @@
 //! defaults. A PATCH merges its body into them, field by field, an explicit `null` included.
 //! Any well-formed account id works; its account is created on first use. State changes are
 //! atomic per request, and the fake answers concurrent requests.
+//!
+//! # Bounds: memory, slow clients, connections
+//!
+//! A fake can run as long as a test suite does at a flat cost:
+//!
+//! - it remembers at most [`RecordLimits::requests`] recent requests (default 1000; the
+//!   [standalone] fake: none unless `--record N`), each body cut to
+//!   [`RecordLimits::body_bytes`] (default 64 KiB); [`requests_received`](FakeCloudflare::requests_received)
+//!   still counts them all;
+//! - it reads request heads of at most 64 KiB (a larger one gets 431) and bodies of at most
+//!   1 MiB (413; a malformed chunked body gets 400);
+//! - a request head must arrive within the [request timeout](FakeCloudflareBuilder::request_timeout)
+//!   (default 10 s) of the connection opening or of the previous answer: a stalled head is
+//!   closed with `408 Request Timeout`, an idle keep-alive connection closed silently, and a
+//!   body that stalls gets a 408;
+//! - it serves at most [`max_connections`](FakeCloudflareBuilder::max_connections) at once
+//!   (default 512); more wait in the listen queue.
+//!
+//! # Control from any language
+//!
+//! Under `/__fake/`, a path no Cloudflare path can take (they are all under `/client/v4/`),
+//! plain HTTP and JSON inject faults, reset or seed accounts and read the recent requests:
+//! see [`control`]. [`standalone`] runs the fake as a process, for test suites in any
+//! language.
 
 mod check;
+pub mod control;
 mod fault;
+mod record;
 mod server;
+pub mod standalone;
 mod state;
 
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use fault::Fault;
+pub use record::{
+    DEFAULT_RECORDED_BODY_BYTES, DEFAULT_RECORDED_REQUESTS, ReceivedRequest, RecordLimits,
+};
 pub use state::{default_settings, default_soa_mname};
 
 use crate::types;
 use check::Accepted;
-use server::{Shared, lock};
+use server::{ConnectionLimits, Shared, lock};
+
+/// How long a client may take to send a request unless told otherwise (see
+/// [`FakeCloudflareBuilder::request_timeout`]).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many connections a fake serves at once unless told otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 /// The API token a fake accepts unless told otherwise.
 pub const DEFAULT_API_TOKEN: &str = "fake-cloudflare-api-token";
@@ -110,6 +147,9 @@ pub struct FakeCloudflareBuilder {
     api_token: Option<String>,
     api_key: Option<(String, String)>,
     log_requests: bool,
+    record: RecordLimits,
+    connections: ConnectionLimits,
+    faults: Vec<(Fault, usize)>,
 }
 
 impl Default for FakeCloudflareBuilder {
@@ -119,6 +159,12 @@ impl Default for FakeCloudflareBuilder {
             api_token: Some(DEFAULT_API_TOKEN.to_string()),
             api_key: Some((DEFAULT_EMAIL.to_string(), DEFAULT_API_KEY.to_string())),
             log_requests: false,
+            record: RecordLimits::default(),
+            connections: ConnectionLimits {
+                request_timeout: DEFAULT_REQUEST_TIMEOUT,
+                max_connections: DEFAULT_MAX_CONNECTIONS,
+            },
+            faults: Vec::new(),
         }
     }
 }
@@ -130,6 +176,9 @@ impl fmt::Debug for FakeCloudflareBuilder {
             .field("api_token", &self.api_token.as_ref().map(|_| "[redacted]"))
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
             .field("log_requests", &self.log_requests)
+            .field("record", &self.record)
+            .field("connections", &self.connections)
+            .field("faults", &self.faults)
             .finish()
     }
 }
@@ -179,6 +228,41 @@ impl FakeCloudflareBuilder {
         self
     }
 
+    /// How much of what it receives the fake remembers for
+    /// [`requests`](FakeCloudflare::requests) and `GET /__fake/requests` (default
+    /// [`RecordLimits::default`]: the 1000 most recent requests, 64 KiB of each body).
+    /// [`RecordLimits::off`] keeps nothing.
+    pub fn record(mut self, limits: RecordLimits) -> Self {
+        self.record = limits;
+        self
+    }
+
+    /// How long a client may take to send a request (default
+    /// [`DEFAULT_REQUEST_TIMEOUT`], 10 s): its head must be complete within this time of
+    /// the connection opening or of the previous answer, and its body within this time of
+    /// its head. A connection whose head stalls is closed, with a `408 Request Timeout`
+    /// when part of a request arrived; an idle keep-alive connection is closed after the
+    /// same time (hyper's header read timeout covers both), and a stalled body gets a 408.
+    /// A zero duration is taken as 1 ms.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.connections.request_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How many connections the fake serves at once (default
+    /// [`DEFAULT_MAX_CONNECTIONS`]); further ones wait in the operating system's listen
+    /// queue until one closes. Zero is taken as one.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.connections.max_connections = max.max(1);
+        self
+    }
+
+    /// Queues a fault from the start, as [`FakeCloudflare::inject`] would.
+    pub fn fault(mut self, fault: Fault, times: usize) -> Self {
+        self.faults.push((fault, times));
+        self
+    }
+
     /// Binds 127.0.0.1 and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<FakeCloudflare> {
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
@@ -189,7 +273,15 @@ impl FakeCloudflareBuilder {
                 api_key: self.api_key,
             },
             self.log_requests,
+            self.record,
+            self.connections,
         ));
+        {
+            let mut faults = lock(&shared.faults);
+            for (fault, times) in self.faults {
+                faults.extend(std::iter::repeat_n(fault, times));
+            }
+        }
         let (shutdown, watcher) = watch::channel(());
         tokio::spawn(server::serve(listener, shared.clone(), watcher));
         Ok(FakeCloudflare {
@@ -251,14 +343,42 @@ impl FakeCloudflare {
         self.client_builder().build()
     }
 
-    /// Every request received so far, oldest first, with credentials redacted.
+    /// The most recent requests received (at most [`RecordLimits::requests`] of them,
+    /// bodies cut to [`RecordLimits::body_bytes`]), oldest first, with credentials
+    /// redacted. Requests to the control interface (`/__fake/`) are not recorded.
     pub fn requests(&self) -> Vec<ReceivedRequest> {
-        lock(&self.shared.requests).clone()
+        lock(&self.shared.record).recent().cloned().collect()
+    }
+
+    /// How many requests were received in all, those the record forgot included.
+    pub fn requests_received(&self) -> u64 {
+        lock(&self.shared.record).received()
+    }
+
+    /// The bounds of the record of requests.
+    pub fn record_limits(&self) -> RecordLimits {
+        lock(&self.shared.record).limits()
     }
 
     /// Forgets the requests received so far.
     pub fn clear_requests(&self) {
-        lock(&self.shared.requests).clear();
+        lock(&self.shared.record).clear();
+    }
+
+    /// How many connections are open now.
+    pub fn open_connections(&self) -> usize {
+        self.shared.open.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Resets an account to a new one's state (the default DNS settings, no custom
+    /// nameservers).
+    pub fn reset_account(&self, account_id: &str) {
+        lock(&self.shared.state).reset_account(account_id);
+    }
+
+    /// Resets every account.
+    pub fn reset_accounts(&self) {
+        lock(&self.shared.state).reset_all();
     }
 
     /// Answers the next `times` requests that `fault` applies to (all of them, or those of
@@ -330,69 +450,5 @@ impl fmt::Debug for FakeCloudflare {
         f.debug_struct("FakeCloudflare")
             .field("base_url", &self.base_url())
             .finish_non_exhaustive()
-    }
-}
-
-/// Headers whose values the fake never keeps.
-const REDACTED: &[&str] = &["authorization", "x-auth-key", "x-auth-email"];
-
-/// A request the fake received.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ReceivedRequest {
-    /// The operation of the fragment it was routed to (its operationId, which is also the
-    /// `Client` method's name), if any.
-    pub operation: Option<&'static str>,
-    /// The method, such as `PATCH`.
-    pub method: String,
-    /// The path, such as `/client/v4/accounts/…/dns_settings` (with the query, if any).
-    pub path: String,
-    /// Every header, lowercase names in order; credentials read `[redacted]`.
-    pub headers: Vec<(String, String)>,
-    /// The body, as received.
-    pub body: Vec<u8>,
-}
-
-impl ReceivedRequest {
-    fn new(
-        parts: &http::request::Parts,
-        body: &[u8],
-        operation: Option<&'static crate::request::schema::Operation>,
-    ) -> Self {
-        let headers = parts
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let value = if REDACTED.contains(&name.as_str()) {
-                    "[redacted]".to_string()
-                } else {
-                    String::from_utf8_lossy(value.as_bytes()).into_owned()
-                };
-                (name.as_str().to_string(), value)
-            })
-            .collect();
-        Self {
-            operation: operation.map(|op| op.id),
-            method: parts.method.to_string(),
-            path: parts
-                .uri
-                .path_and_query()
-                .map_or_else(|| parts.uri.path().to_string(), |pq| pq.to_string()),
-            headers,
-            body: body.to_vec(),
-        }
-    }
-
-    /// The first value of a header (case-insensitive name).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The body as JSON, if it is JSON.
-    pub fn json(&self) -> Option<serde_json::Value> {
-        serde_json::from_slice(&self.body).ok()
     }
 }

@@ -2,25 +2,30 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
 
-use super::ReceivedRequest;
 use super::check::{self, Accepted, Issue};
+use super::control::{self, CONTROL_PREFIX};
 use super::fault::{Fault, FaultKind};
+use super::record::{ReceivedRequest, Record, RecordLimits};
 use super::state::State;
 use crate::request::schema::{OPERATIONS, Operation};
 
 /// The largest request body the fake reads.
-const MAX_REQUEST_BODY: usize = 1024 * 1024;
+pub(crate) const MAX_REQUEST_BODY: usize = 1024 * 1024;
+
+/// The largest request head the fake reads (hyper's read buffer; a larger head gets 431).
+pub(crate) const MAX_REQUEST_HEAD: usize = 64 * 1024;
 
 /// Code of the fake's answer to a body that is not declared as JSON (the fake's own).
 const CODE_MEDIA_TYPE: i64 = 10415;
@@ -29,11 +34,25 @@ const CODE_MEDIA_TYPE: i64 = 10415;
 pub(crate) struct Shared {
     pub(crate) accepted: Accepted,
     pub(crate) state: Mutex<State>,
-    pub(crate) requests: Mutex<Vec<ReceivedRequest>>,
+    pub(crate) record: Mutex<Record>,
     pub(crate) faults: Mutex<VecDeque<Fault>>,
     rays: AtomicU64,
     /// Print one line per request to stderr.
     log_requests: bool,
+    pub(crate) connections: ConnectionLimits,
+    /// Connections open now.
+    pub(crate) open: AtomicUsize,
+}
+
+/// How long a client may take and how many connections it may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ConnectionLimits {
+    /// A request head must be complete within this time of the connection opening or of
+    /// the previous answer (so an idle keep-alive connection is closed after it too), and
+    /// a request body within this time of its head.
+    pub(crate) request_timeout: Duration,
+    /// Connections served at once; further ones wait in the listen queue.
+    pub(crate) max_connections: usize,
 }
 
 /// Locks a mutex, carrying on after a panic elsewhere (the data stays consistent: every
@@ -43,14 +62,21 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub(crate) fn new(accepted: Accepted, log_requests: bool) -> Self {
+    pub(crate) fn new(
+        accepted: Accepted,
+        log_requests: bool,
+        record: RecordLimits,
+        connections: ConnectionLimits,
+    ) -> Self {
         Self {
             accepted,
             state: Mutex::default(),
-            requests: Mutex::default(),
+            record: Mutex::new(Record::new(record)),
             faults: Mutex::default(),
             rays: AtomicU64::new(0),
             log_requests,
+            connections,
+            open: AtomicUsize::new(0),
         }
     }
 
@@ -72,32 +98,168 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
-/// Accepts connections until `shutdown` changes or its sender is dropped.
+/// Accepts connections until `shutdown` changes or its sender is dropped, at most
+/// [`ConnectionLimits::max_connections`] at once: while that many are open, new ones wait
+/// in the listen queue.
 pub(crate) async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<()>,
 ) {
+    let slots = Arc::new(Semaphore::new(shared.connections.max_connections.max(1)));
     loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => return,
+            },
+            _ = shutdown.changed() => return,
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
-                Err(_) => continue,
+                Err(_) => {
+                    // Out of descriptors, most likely: wait a little rather than spin.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
             },
             _ = shutdown.changed() => return,
         };
         let shared = shared.clone();
         let mut shutdown = shutdown.clone();
         tokio::spawn(async move {
-            let service =
-                hyper::service::service_fn(move |request| handle(shared.clone(), peer, request));
-            let connection = hyper::server::conn::http1::Builder::new()
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            shared.open.fetch_add(1, Ordering::Relaxed);
             tokio::select! {
-                _ = connection => {}
+                _ = connection(stream, peer, shared.clone()) => {}
                 _ = shutdown.changed() => {}
             }
+            shared.open.fetch_sub(1, Ordering::Relaxed);
+            drop(slot);
         });
+    }
+}
+
+/// Serves one connection; one whose request head stalls past the request timeout is
+/// closed, with a 408 when part of a request had arrived.
+async fn connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
+    let stream = Arc::new(stream);
+    let io = SharedStream::new(stream.clone());
+    let unanswered = io.unanswered.clone();
+    let timeout = shared.connections.request_timeout;
+    let service = {
+        let shared = shared.clone();
+        hyper::service::service_fn(move |request| handle(shared.clone(), peer, request))
+    };
+    let served = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(timeout)
+        .max_buf_size(MAX_REQUEST_HEAD)
+        .serve_connection(hyper_util::rt::TokioIo::new(io), service)
+        .await;
+    if let Err(error) = served
+        && error.is_timeout()
+        && unanswered.load(Ordering::Relaxed) > 0
+    {
+        // Part of a request head arrived and the rest did not in time: say so before
+        // closing, as RFC 9110 (15.5.9) describes. An idle connection is closed silently.
+        let answer =
+            b"HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
+        let _ = tokio::time::timeout(Duration::from_secs(1), write_all(&stream, answer)).await;
+    }
+}
+
+/// Writes all of `bytes` through a shared stream.
+async fn write_all(stream: &TcpStream, mut bytes: &[u8]) -> std::io::Result<()> {
+    while !bytes.is_empty() {
+        stream.writable().await?;
+        match stream.try_write(bytes) {
+            Ok(n) => bytes = &bytes[n..],
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// A TCP stream that hyper reads and writes while the connection task keeps a handle on
+/// it, to answer 408 after hyper gave up on a stalled head. It counts the bytes read since
+/// the last write: more than zero when the peer sent part of a request not yet answered.
+struct SharedStream {
+    stream: Arc<TcpStream>,
+    unanswered: Arc<AtomicUsize>,
+}
+
+impl SharedStream {
+    fn new(stream: Arc<TcpStream>) -> Self {
+        Self {
+            stream,
+            unanswered: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+}
+
+impl tokio::io::AsyncRead for SharedStream {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        use std::task::Poll;
+        loop {
+            if let Err(e) = std::task::ready!(self.stream.poll_read_ready(cx)) {
+                return Poll::Ready(Err(e));
+            }
+            match self.stream.try_read(buf.initialize_unfilled()) {
+                Ok(n) => {
+                    buf.advance(n);
+                    self.unanswered.fetch_add(n, Ordering::Relaxed);
+                    return Poll::Ready(Ok(()));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+}
+
+impl tokio::io::AsyncWrite for SharedStream {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        use std::task::Poll;
+        loop {
+            if let Err(e) = std::task::ready!(self.stream.poll_write_ready(cx)) {
+                return Poll::Ready(Err(e));
+            }
+            match self.stream.try_write(buf) {
+                Ok(n) => {
+                    self.unanswered.store(0, Ordering::Relaxed);
+                    return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        // Writes go straight to the socket.
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        // The socket closes (FIN) when the connection task drops its last handle, right
+        // after hyper finishes.
+        std::task::Poll::Ready(Ok(()))
     }
 }
 
@@ -110,7 +272,13 @@ async fn handle(
     let log = shared.log_requests.then(|| RequestLog::new(&request, peer));
     let answer = respond(shared, request).await;
     if let Some(log) = log {
-        eprintln!("{}", log.line(answer.as_ref().ok().map(Response::status)));
+        // A closed stderr loses the line; it never stops the fake.
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}",
+            log.line(answer.as_ref().ok().map(Response::status))
+        );
     }
     answer
 }
@@ -121,18 +289,61 @@ async fn respond(
 ) -> Result<Response<Full<Bytes>>, Dropped> {
     let (parts, body) = request.into_parts();
     let ray = shared.next_ray();
-    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            let issue = Issue::new(check::CODE_INVALID_BODY, "the request body is too large");
-            return Ok(json_response(413, failure(&[issue]), &ray, None));
-        }
-    };
+    let timeout = shared.connections.request_timeout;
+    let body =
+        match tokio::time::timeout(timeout, Limited::new(body, MAX_REQUEST_BODY).collect()).await {
+            Ok(Ok(collected)) => collected.to_bytes(),
+            Ok(Err(error)) => {
+                let (status, message) = if error.is::<http_body_util::LengthLimitError>() {
+                    (
+                        413,
+                        format!("the request body is larger than {MAX_REQUEST_BODY} bytes"),
+                    )
+                } else {
+                    (
+                        400,
+                        format!(
+                            "the request body could not be read: {}",
+                            printable(&error.to_string())
+                        ),
+                    )
+                };
+                let issue = Issue::new(check::CODE_INVALID_BODY, message);
+                return Ok(closing(json_response(
+                    status,
+                    failure(&[issue]),
+                    &ray,
+                    None,
+                )));
+            }
+            Err(_) => {
+                let issue = Issue::new(
+                    check::CODE_INVALID_BODY,
+                    format!("the request body did not arrive within {timeout:?}"),
+                );
+                return Ok(closing(json_response(408, failure(&[issue]), &ray, None)));
+            }
+        };
+    if let Some(path) = parts
+        .uri
+        .path()
+        .strip_prefix(CONTROL_PREFIX)
+        .or_else(|| (parts.uri.path() == CONTROL_PREFIX.trim_end_matches('/')).then_some(""))
+    {
+        let (status, answer) = control::handle(&shared, &parts.method, path, &body);
+        return Ok(response(
+            status,
+            "application/json",
+            answer.to_string().into(),
+            &ray,
+        ));
+    }
     let operation = match find(&parts.method, parts.uri.path()) {
         Routed::Found(op, _) => Some(op),
         _ => None,
     };
-    lock(&shared.requests).push(ReceivedRequest::new(&parts, &body, operation));
+    lock(&shared.record)
+        .push(|cut| ReceivedRequest::new(&parts, &body, operation.map(|op| op.id), cut));
 
     // The first queued fault meant for this request, if any.
     let fault = {
@@ -209,6 +420,15 @@ fn faulty_answer(fault: Fault, ray: &str) -> Option<Result<Response<Full<Bytes>>
             Some(Ok(response))
         }
     }
+}
+
+/// An answer after which the connection closes: what is left of the request cannot be
+/// read.
+fn closing(mut response: Response<Full<Bytes>>) -> Response<Full<Bytes>> {
+    response
+        .headers_mut()
+        .insert(http::header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// A non-empty body must be declared as JSON (`application/json`, or a `+json` type such

@@ -194,6 +194,28 @@ fn zone_tag(account_id: &str, ns_name: &str) -> String {
     format!("{:016x}{:016x}", hash(1), hash(2))
 }
 
+impl State {
+    /// Forgets an account: its next use starts it afresh, as a new account.
+    pub fn reset_account(&mut self, account_id: &str) {
+        self.accounts.remove(account_id);
+    }
+
+    /// Forgets every account.
+    pub fn reset_all(&mut self) {
+        self.accounts.clear();
+    }
+
+    /// An account as the control interface shows it: its custom nameservers and its DNS
+    /// settings, as the API returns them.
+    pub fn account_json(&mut self, account_id: &str) -> Value {
+        let account = self.account(account_id);
+        serde_json::json!({
+            "custom_nameservers": account.nameservers,
+            "dns_settings": account.settings,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

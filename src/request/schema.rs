@@ -313,6 +313,20 @@ impl<'p, 'v> Walk<'p, 'v> {
                 }
             }
             Kind::Integer { min, max } => match whole_number(value) {
+                // A whole number too large for any integer (2^64 + 1 arrives as a float):
+                // out of range, not a fraction.
+                None if value
+                    .as_f64()
+                    .is_some_and(|f| f.is_finite() && f.fract() == 0.0) =>
+                {
+                    self.problem(match (min, max) {
+                        (Some(min), Some(max)) => format!(
+                            "must be between {min} and {max} inclusive (got {})",
+                            shown(value)
+                        ),
+                        _ => format!("is out of range (got {})", shown(value)),
+                    })
+                }
                 None => self.problem(format!("must be a whole number (got {})", shown(value))),
                 Some(n) => {
                     if let Some(rule) = range_rule(n, *min, *max) {
@@ -693,6 +707,36 @@ mod tests {
             }
         }
         assert!(checked > 10, "only {checked} examples");
+    }
+
+    #[test]
+    fn a_whole_number_beyond_every_integer_is_out_of_range() {
+        let schema = Schema {
+            kind: Kind::Integer {
+                min: Some(30),
+                max: Some(86400),
+            },
+            nullable: false,
+            deprecated: false,
+            description: "",
+            example: None,
+            default: None,
+        };
+        let value: Value = serde_json::from_str("18446744073709551617").unwrap();
+        let mut problems = Vec::new();
+        check(
+            &schema,
+            &value,
+            Side::Server,
+            &mut Vec::new(),
+            &mut problems,
+        );
+        assert!(
+            problems[0]
+                .rule
+                .starts_with("must be between 30 and 86400 inclusive (got 1"),
+            "{problems:?}"
+        );
     }
 
     #[test]

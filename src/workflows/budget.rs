@@ -51,6 +51,8 @@ impl Budget {
                 })));
             }
             options.deadline = Some(left);
+            // A deadline error names what the caller set, not what was left of it.
+            options.deadline_as_set = Some(budget);
         }
         Ok(options)
     }

@@ -99,6 +99,14 @@ pub enum Command {
     /// Get or update an account's DNS settings.
     #[command(subcommand)]
     Settings(Settings),
+    /// Run the standalone fake Cloudflare API on 127.0.0.1, for test suites in any language
+    /// (`cloudflare-account-dns fake --help` says how; needs the `fake` feature).
+    #[command(disable_help_flag = true)]
+    Fake {
+        /// The fake's own options (`--port 0`, `--record N`, `--fault JSON`, `--help`, …).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

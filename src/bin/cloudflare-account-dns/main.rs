@@ -45,6 +45,9 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if let Command::Fake { args } = &cli.command {
+        return fake(args.clone());
+    }
     let mut out = Output {
         json: cli.global.json,
         target: None,
@@ -71,6 +74,23 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
+}
+
+/// The standalone fake, as `cloudflare-account-dns fake …` (its own options and exit codes).
+fn fake(args: Vec<String>) -> ExitCode {
+    #[cfg(feature = "fake")]
+    {
+        cloudflare_account_dns::fake::standalone::run("cloudflare-account-dns fake", args)
+    }
+    #[cfg(not(feature = "fake"))]
+    {
+        let _ = args;
+        eprintln!(
+            "error: this build has no fake; install it with \
+             `cargo install cloudflare-account-dns --features cli,fake`"
+        );
+        ExitCode::from(exit::NOT_CONFIGURED)
+    }
 }
 
 async fn run(cli: &Cli, out: &mut Output) -> Result<u8, Failure> {
@@ -109,6 +129,8 @@ async fn run(cli: &Cli, out: &mut Output) -> Result<u8, Failure> {
         Command::Nameservers(command) => direct::nameservers(&target, out, command).await,
         Command::Settings(command) => direct::settings(&target, out, command).await,
         Command::Schema => Ok(direct::schema()),
+        // Run by `main` before anything else; never reached.
+        Command::Fake { .. } => Ok(exit::OK),
     };
     if target.fake {
         eprintln!(

@@ -1,4 +1,8 @@
-//! What a successful call returns, and the envelopes it comes out of.
+//! What a successful call returns, the envelopes it comes out of, and how a response body
+//! is read ([`read`]) and decoded ([`decode`]).
+
+pub(crate) mod decode;
+pub(crate) mod read;
 
 use reqwest::StatusCode;
 
