@@ -630,3 +630,60 @@ async fn the_fake_subcommand_serves_the_standalone_fake() {
     let _ = child.wait();
     assert!(settings.is_ok(), "{settings:?}");
 }
+
+/// The whole round trip with both sides as processes, as an operator would run them: the
+/// standalone fake (`cloudflare-account-dns fake`) and the command pointed at it with
+/// `CLOUDFLARE_BASE_URL` and a token. Plan (2), apply (0), plan again (0), and the fake's
+/// control interface shows what reached it.
+#[test]
+fn plan_and_apply_against_the_standalone_fake_process() {
+    use std::io::{BufRead, Read, Write};
+    let mut fake = Command::new(BIN)
+        .args(["fake", "--port", "0", "--quiet", "--record", "100"])
+        .env_clear()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(fake.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let base = first.trim().rsplit(' ').next().unwrap().to_string();
+    let env = [
+        ("CLOUDFLARE_BASE_URL", base.as_str()),
+        (
+            "CLOUDFLARE_API_TOKEN",
+            cloudflare_account_dns::fake::DEFAULT_API_TOKEN,
+        ),
+    ];
+    let file = example("accounts.toml");
+    let file = file.to_str().unwrap();
+    let plan = run(&env, &["plan", file]);
+    let apply = run(&env, &["apply", file]);
+    let again = run(&env, &["plan", file]);
+    // What the fake received, from its control interface.
+    let origin = base
+        .trim_end_matches("/client/v4")
+        .trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(origin).unwrap();
+    write!(
+        stream,
+        "GET /__fake/requests HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let _ = fake.kill();
+    let _ = fake.wait();
+    assert_eq!(code(&plan), 2, "{}", stderr(&plan));
+    assert_eq!(code(&apply), 0, "{}{}", stdout(&apply), stderr(&apply));
+    assert_eq!(code(&again), 0, "{}", stdout(&again));
+    assert!(
+        !stderr(&apply).contains("--fake"),
+        "a real run, not the embedded fake"
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("PATCH"), "{answer}");
+    assert!(answer.contains("POST"), "{answer}");
+}
