@@ -1769,7 +1769,7 @@ impl Api {
         );
         writeln!(
             out,
-            "    pub fn check(&self) -> crate::Result<()> {{\n        crate::request::check(&{spec}, &[{}], {body_arg})\n    }}",
+            "    pub fn check(&self) -> crate::Result<()> {{\n        crate::request::check_call(&{spec}, &[{}], {body_arg})\n    }}",
             params.join(", ")
         )
         .unwrap();

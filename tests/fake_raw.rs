@@ -842,3 +842,23 @@ async fn faults_from_the_builder_and_accounts_reset() {
     fake.reset_accounts();
     assert!(fake.custom_nameservers(ACCOUNT).is_empty());
 }
+
+/// What Cloudflare is known to refuse although its schema allows it (the overlay's
+/// x-known-refusals), the fake answers as Cloudflare does, and applies nothing.
+#[tokio::test]
+async fn a_known_refusal_is_answered_as_cloudflare_does() {
+    let raw = Raw::start().await;
+    let before = raw.call("GET", "/dns_settings", None).await.body["result"].clone();
+    let answer = raw
+        .call(
+            "PATCH",
+            "/dns_settings",
+            Some(r#"{"zone_defaults":{"flatten_all_cnames":true,"ns_ttl":3600}}"#),
+        )
+        .await;
+    assert_eq!(answer.status, 400, "{:?}", answer.body);
+    assert_eq!(error_codes(&answer), vec![1011]);
+    assert_eq!(answer.body["result"], Value::Null);
+    let after = raw.call("GET", "/dns_settings", None).await.body["result"].clone();
+    assert_eq!(before, after, "nothing was applied");
+}

@@ -115,7 +115,7 @@ fn body_update_every_field() {
     let body = offline()
         .update_dns_settings(ACCOUNT)
         .enforce_dns_only(true)
-        .zone_defaults_flatten_all_cnames(true)
+        .zone_defaults_flatten_all_cnames(false)
         .zone_defaults_foundation_dns(false)
         .zone_defaults_internal_dns_reference_zone_id("023e105f4ecef8ad9ca31a8372d0c353")
         .zone_defaults_multi_provider(true)

@@ -137,14 +137,26 @@ async fn one_boolean_patch_sends_one_boolean() {
         TestServer::always(support::json(200, support::seed_dns_settings_response())).await;
     client(&server)
         .update_dns_settings(ACCOUNT)
-        .zone_defaults_flatten_all_cnames(true)
+        .zone_defaults_flatten_all_cnames(false)
         .send()
         .await
         .unwrap();
     assert_eq!(
         server.requests()[0].text(),
-        r#"{"zone_defaults":{"flatten_all_cnames":true}}"#
+        r#"{"zone_defaults":{"flatten_all_cnames":false}}"#
     );
+    // `true` is what Cloudflare is known to refuse at account level (the overlay's
+    // x-known-refusals, code 1011): refused before sending.
+    let err = client(&server)
+        .update_dns_settings(ACCOUNT)
+        .zone_defaults_flatten_all_cnames(true)
+        .send()
+        .await
+        .unwrap_err();
+    let arg = err.invalid_argument().expect("refused before sending");
+    assert_eq!(arg.field, "zone_defaults.flatten_all_cnames");
+    assert!(arg.rule.contains("1011"), "{arg}");
+    assert_eq!(server.requests().len(), 1);
 
     client(&server)
         .update_dns_settings(ACCOUNT)

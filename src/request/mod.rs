@@ -195,6 +195,29 @@ pub(crate) fn check(op: &Operation, params: &[&str], body: Option<&Body>) -> Res
     Ok(())
 }
 
+/// What a request builder checks before sending: [`check`], and then what Cloudflare is
+/// known to refuse although the schema allows it (the overlay's `x-known-refusals`, with
+/// their evidence there), so that a call that would only fail is not sent. A declared state
+/// is checked by [`check`] alone: its plan reports a known refusal and goes on without it.
+pub(crate) fn check_call(op: &Operation, params: &[&str], body: Option<&Body>) -> Result<()> {
+    check(op, params, body)?;
+    if let Some(body) = body
+        && let Some(refusal) = schema::KNOWN_REFUSALS
+            .iter()
+            .find(|r| r.operation == op.id && r.refuses(&body.map))
+    {
+        return Err(InvalidArgument::new(
+            refusal.field,
+            format!(
+                "Cloudflare refuses {} here (code {}: {}); nothing was sent",
+                refusal.value, refusal.code, refusal.message
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// The first problem found, as [`Error::InvalidArgument`] naming the field under `root`.
 fn first_problem(problems: Vec<schema::Problem>, root: &str) -> Result<()> {
     match problems.into_iter().next() {
