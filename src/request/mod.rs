@@ -127,7 +127,6 @@ impl Body {
         }
     }
 
-    /// The body as JSON.
     /// A body a person typed in a file: fields the fragment does not know are refused.
     pub(crate) fn typed(mut self) -> Self {
         self.typed = true;
@@ -149,6 +148,7 @@ impl Body {
         }
     }
 
+    /// The body as JSON.
     pub(crate) fn to_value(&self) -> Value {
         Value::Object(self.map.clone())
     }
