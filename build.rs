@@ -14,6 +14,19 @@
 //!   field at any depth, its `Client` method, and how its success envelope unwraps;
 //! - `public_types.rs`: which generated types are public (those a call takes or returns).
 //!
+//! The fragment is Cloudflare's published schema with the overlay applied
+//! (`cargo xtask sync-spec`), so it keeps upstream's shapes; first, this script:
+//!
+//! - gives components the Rust names the overlay declares (`x-rust-name`) and points every
+//!   `$ref` at them;
+//! - writes in place references to plain components (a number, a boolean, an array), so
+//!   that a field is a plain Rust value rather than a newtype named after upstream's
+//!   component;
+//! - drops schemas no operation reaches;
+//! - reads the facts the overlay states about Cloudflare's answers: `x-known-refusals`
+//!   (the `KNOWN_REFUSALS` table: request builders refuse them, plans report them, the fake
+//!   answers them) and `x-cloudflare-answers` (what the fake's new account holds).
+//!
 //! Service quirks handled here, so that they survive regeneration:
 //!
 //! - string enums and objects written inline are hoisted into named schemas, so that every
