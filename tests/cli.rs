@@ -599,13 +599,13 @@ async fn apply_output_names_the_account_on_every_line_and_shows_the_glue() {
     insta::assert_snapshot!("apply_one_labelled_account", stdout(&apply));
 }
 
-/// `cloudflare-account-dns fake` is the standalone fake: on a free port, its address on the
-/// first line of stdout, answering an official-looking client, stopped by the test.
-#[tokio::test]
-async fn the_fake_subcommand_serves_the_standalone_fake() {
+/// Starts `cloudflare-account-dns fake --port 0` with these options: the process and the
+/// base URL its first line of stdout names.
+fn standalone_fake(options: &[&str]) -> (std::process::Child, String) {
     use std::io::BufRead;
-    let mut child = std::process::Command::new(BIN)
+    let mut child = Command::new(BIN)
         .args(["fake", "--port", "0", "--quiet"])
+        .args(options)
         .env_clear()
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -616,7 +616,15 @@ async fn the_fake_subcommand_serves_the_standalone_fake() {
         .read_line(&mut first)
         .unwrap();
     let base = first.trim().rsplit(' ').next().unwrap().to_string();
-    assert!(base.starts_with("http://127.0.0.1:"), "{first}");
+    (child, base)
+}
+
+/// `cloudflare-account-dns fake` is the standalone fake: on a free port, its address on the
+/// first line of stdout, answering an official-looking client, stopped by the test.
+#[tokio::test]
+async fn the_fake_subcommand_serves_the_standalone_fake() {
+    let (mut child, base) = standalone_fake(&[]);
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
     let client = cloudflare_account_dns::Client::builder()
         .api_token(cloudflare_account_dns::fake::DEFAULT_API_TOKEN)
         .base_url(&base)
@@ -637,19 +645,8 @@ async fn the_fake_subcommand_serves_the_standalone_fake() {
 /// control interface shows what reached it.
 #[test]
 fn plan_and_apply_against_the_standalone_fake_process() {
-    use std::io::{BufRead, Read, Write};
-    let mut fake = Command::new(BIN)
-        .args(["fake", "--port", "0", "--quiet", "--record", "100"])
-        .env_clear()
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    std::io::BufReader::new(fake.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let base = first.trim().rsplit(' ').next().unwrap().to_string();
+    use std::io::{Read, Write};
+    let (mut fake, base) = standalone_fake(&["--record", "100"]);
     let env = [
         ("CLOUDFLARE_BASE_URL", base.as_str()),
         (
