@@ -774,19 +774,25 @@ async fn a_retried_delete_that_finds_nothing_after_a_lost_answer_is_done() {
 /// declared under `newer_dns_settings`, planned, sent, and then plans empty.
 #[tokio::test]
 async fn fields_newer_than_the_crate_have_their_own_section() {
+    let refused_at = |text: &str| {
+        DeclaredAccounts::from_json(text)
+            .unwrap_err()
+            .invalid_argument()
+            .unwrap()
+            .field
+            .clone()
+    };
     let typo = r#"{"accounts": [{"account_id": "023e105f4ecef8ad9ca31a8372d0c353",
         "dns_settings": {"zone_defaults": {"ns_tll": 60}}}]}"#;
-    let err = DeclaredAccounts::from_json(typo).unwrap_err();
     assert_eq!(
-        err.invalid_argument().unwrap().field,
+        refused_at(typo),
         "accounts[0].dns_settings.zone_defaults.ns_tll"
     );
     let overlapping = r#"{"accounts": [{"account_id": "023e105f4ecef8ad9ca31a8372d0c353",
         "dns_settings": {"zone_defaults": {"ns_ttl": 60}},
         "newer_dns_settings": {"zone_defaults": {"ns_ttl": 120}}}]}"#;
-    let err = DeclaredAccounts::from_json(overlapping).unwrap_err();
     assert_eq!(
-        err.invalid_argument().unwrap().field,
+        refused_at(overlapping),
         "accounts[0].newer_dns_settings.zone_defaults.ns_ttl"
     );
     let newer = r#"{"accounts": [{"account_id": "023e105f4ecef8ad9ca31a8372d0c353",
