@@ -1,4 +1,4 @@
-//! How names in the OpenAPI fragment become Rust names: shared by `build.rs` (which writes
+//! How names in the OpenAPI fragment become Rust names: shared by the build script (`build/`, which writes
 //! the code) and `xtask` (whose impact report names the Rust items a spec change touches),
 //! so that both always agree.
 

@@ -87,7 +87,7 @@
 //! schema: a verbatim slice of it (`openapi/upstream/`) and a declared overlay
 //! (`openapi/overlay.yaml`, each departure with its reason) make the fragment
 //! `openapi/cloudflare-account-dns.json` (`cargo xtask sync-spec` writes it), which
-//! `build.rs` turns into code at build time: the request and
+//! the generator in `build/` turns into code at build time: the request and
 //! result [`types`] (by progenitor), the open enums ([`NameserverType`], [`ZoneMode`],
 //! [`CustomNameserverStatus`], [`DnsRecordType`], and any enum the fragment gains), the
 //! request builders in [`operations`] with a setter for every request field, their `Client`
@@ -149,7 +149,7 @@ macro_rules! call_option_setters {
 
 // The layout is the architecture, each layer using only those below it:
 //
-// - `generated`: what build.rs derives from the OpenAPI fragment (progenitor's client and
+// - `generated`: what the generator (`build/`) derives from the OpenAPI fragment (progenitor's client and
 //   types, the open enums), included and never edited;
 // - `core`: the hand-written client core: auth, the client and its settings, transport,
 //   retries, rate limits, errors, responses;

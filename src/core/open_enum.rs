@@ -3,7 +3,7 @@
 //! Cloudflare adds enum values over time (`nameservers.type` gained `cloudflare.advanced`
 //! after the documentation pages were written). A closed Rust enum would turn such a
 //! response into a decoding error; an open enum decodes it as `Unknown(value)`, shows it
-//! to the caller, and sends it back unchanged. `build.rs` declares one open enum per enum
+//! to the caller, and sends it back unchanged. The generator (`build/open_enums.rs`) declares one open enum per enum
 //! schema of the OpenAPI fragment, with this macro, so the values live only in the fragment.
 
 /// Declares an open string enum: known variants plus `Unknown(String)`.

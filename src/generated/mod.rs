@@ -1,5 +1,5 @@
-//! What `build.rs` generates from `openapi/cloudflare-account-dns.json`, included here and
-//! never edited by hand: change the fragment or the generator in `build.rs` instead. The
+//! What the generator (`build/`) generates from `openapi/cloudflare-account-dns.json`, included here and
+//! never edited by hand: change the fragment or the generator in `build/` instead. The
 //! insta snapshots in `tests/snapshots/` show every change to it in review.
 //!
 //! The request builders, also generated, are the public module [`operations`](crate::operations);

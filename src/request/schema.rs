@@ -1,7 +1,7 @@
 //! The fragment's request schemas as data, and the one checker that both the client (before
 //! sending) and the fake (on receiving) run over a JSON value.
 //!
-//! `build.rs` turns every request body and path parameter schema of
+//! The generator (`build/schema_table.rs`) turns every request body and path parameter schema of
 //! `openapi/cloudflare-account-dns.json` into the statics included below, and fails the
 //! build on any keyword this checker does not understand, so a constraint cannot sit in the
 //! fragment unchecked. What a schema cannot say is written here once, for every field: what

@@ -2,7 +2,7 @@
 //!
 //! `cargo xtask sync-spec PATH [--check] [--source TEXT]`: slices the covered operations out
 //! of Cloudflare's published schema at PATH (JSON or YAML), writes the verbatim slice to
-//! `openapi/upstream/`, applies `openapi/overlay.yaml`, writes the fragment that `build.rs`
+//! `openapi/upstream/`, applies `openapi/overlay.yaml`, writes the fragment that the build script (`build/main.rs`)
 //! reads, and prints what changed for the crate's users. With `--check`, nothing is
 //! written; the command fails when a file would change.
 
