@@ -45,6 +45,8 @@ mod api;
 mod builders;
 mod names;
 mod open_enums;
+#[allow(dead_code)] // the README half is xtask's
+mod operation_list;
 mod prepare;
 mod progenitor;
 mod public_types;
@@ -70,6 +72,7 @@ fn main() {
         std::fs::read_to_string(FRAGMENT).unwrap_or_else(|e| panic!("cannot read {FRAGMENT}: {e}"));
     let mut raw: Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{FRAGMENT} is not JSON: {e}"));
+    let fragment = raw.clone();
     rename_components(&mut raw);
     hoist_inline_enums(&mut raw);
     inline_plain_refs(&mut raw);
@@ -85,6 +88,11 @@ fn main() {
     write(&out_dir, "schema_table.rs", &api.generate_schema_table());
     write(&out_dir, "operations.rs", &api.generate_operations());
     write(&out_dir, "public_types.rs", &api.generate_public_types());
+    write(
+        &out_dir,
+        "operation_list.md",
+        &operation_list::markdown(&fragment, operation_list::Style::Rustdoc),
+    );
     // For benches/build_times.sh: how long code generation took, in milliseconds.
     write(
         &out_dir,

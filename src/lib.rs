@@ -1,18 +1,13 @@
 //! A careful client for Cloudflare's account-level DNS API.
 //!
-//! Both resources, correct on the wire:
+//! Every operation of Cloudflare's schema that the crate covers is a [`Client`] method that
+//! returns a request builder, checked before sending and sent by `send().await` (this list is
+//! generated from the OpenAPI fragment):
 //!
-//! - [`Client::add_custom_nameserver`]: `POST /accounts/{account_id}/custom_ns`, adds a
-//!   custom (vanity) nameserver to an account;
-//! - [`Client::list_custom_nameservers`]: `GET /accounts/{account_id}/custom_ns`;
-//! - [`Client::delete_custom_nameserver`]:
-//!   `DELETE /accounts/{account_id}/custom_ns/{custom_ns_id}`;
-//! - [`Client::get_dns_settings`]: `GET /accounts/{account_id}/dns_settings`;
-//! - [`Client::update_dns_settings`]: `PATCH /accounts/{account_id}/dns_settings`, updates
-//!   the DNS settings that new zones of the account inherit, sending only the fields you
-//!   set;
-//! - [`Client::use_custom_nameservers`]: one call that adds the missing nameservers and
-//!   switches new zones to them, reporting what it changed.
+#![doc = include_str!(concat!(env!("OUT_DIR"), "/operation_list.md"))]
+//!
+//! and [`Client::use_custom_nameservers`] is one call that adds the missing nameservers and
+//! switches new zones to them, reporting what it changed.
 //!
 //! ```no_run
 //! use cloudflare_account_dns::{Client, NameserverType};

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use crate::operation_list::{self, Style};
 use crate::{overlay, report, slice, spec};
 
 pub const COVERED: &str = "openapi/covered-operations.json";
@@ -11,6 +12,8 @@ pub const UPSTREAM: &str = "openapi/upstream/cloudflare-openapi.json";
 pub const SOURCE: &str = "openapi/upstream/SOURCE.json";
 pub const OVERLAY: &str = "openapi/overlay.yaml";
 pub const FRAGMENT: &str = "openapi/cloudflare-account-dns.json";
+pub const README: &str = "README.md";
+pub const CHANGELOG: &str = "CHANGELOG.md";
 
 /// The repository: the folder above xtask/.
 pub fn repository_root() -> PathBuf {
@@ -70,6 +73,23 @@ pub fn sync(root: &Path, input: &Path, source: &str, check: bool) -> Result<Outc
         });
         writes.push((SOURCE, spec::to_text(&record)));
     }
+    // The README's list of operations, between its markers (a README without them is left
+    // alone).
+    let list = operation_list::markdown(&fragment, Style::Readme);
+    if let Some(readme) = operation_list::in_readme(&read(root, README), &list) {
+        writes.push((README, readme));
+    }
+    // A CHANGELOG entry per spec change that users see, written when the fragment changes
+    // (so a second run of the same sync adds nothing).
+    let fragment_text = spec::to_text(&fragment);
+    if read(root, FRAGMENT) != fragment_text
+        && let Some(entry) = report::changelog_entry(&previous, &fragment, &today(), source)
+    {
+        writes.push((
+            CHANGELOG,
+            report::with_changelog_entry(&read(root, CHANGELOG), &entry),
+        ));
+    }
     let changed: Vec<String> = writes
         .iter()
         .filter(|(path, text)| read(root, path) != *text)
@@ -104,8 +124,8 @@ pub fn sync(root: &Path, input: &Path, source: &str, check: bool) -> Result<Outc
     if !changed.is_empty() && !check {
         report.push_str(
             "Next: `cargo build`, then review the generated code in the snapshot diff \
-             (`INSTA_UPDATE=always cargo test --all-features; git diff tests/snapshots/`), and \
-             add the changes above to CHANGELOG.md.\n",
+             (`INSTA_UPDATE=always cargo test --all-features; git diff tests/snapshots/`); \
+             the changes above are in CHANGELOG.md's Unreleased section, to edit into prose.\n",
         );
     }
     Ok(Outcome { changed, report })

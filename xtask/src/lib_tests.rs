@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::files::{self, FRAGMENT, UPSTREAM};
+use crate::files::{self, CHANGELOG, COVERED, FRAGMENT, README, UPSTREAM};
 use crate::spec;
 
 /// A scratch copy of the repository's openapi/ folder.
@@ -20,11 +20,18 @@ impl Scratch {
         let _ = std::fs::remove_dir_all(&root);
         let from = files::repository_root().join("openapi");
         copy_dir(&from, &root.join("openapi"));
+        for file in [README, CHANGELOG] {
+            std::fs::copy(files::repository_root().join(file), root.join(file)).unwrap();
+        }
         Scratch { root }
     }
 
     fn upstream(&self) -> Value {
         spec::read(&self.root.join(UPSTREAM)).unwrap()
+    }
+
+    fn text(&self, path: &str) -> String {
+        std::fs::read_to_string(self.root.join(path)).unwrap()
     }
 
     fn fragment(&self) -> Value {
@@ -128,12 +135,81 @@ fn a_sync_run_twice_changes_nothing_the_second_time() {
     let first = scratch.sync(&schema, false, false).unwrap();
     assert_eq!(
         first.changed.len(),
-        3,
-        "slice, its source and the fragment: {:?}",
+        4,
+        "slice, its source, the fragment and the CHANGELOG: {:?}",
         first.changed
     );
     let second = scratch.sync(&schema, false, false).unwrap();
     assert!(second.changed.is_empty(), "{:?}", second.changed);
+    assert_eq!(
+        scratch.text(CHANGELOG).matches("### Spec sync of").count(),
+        1
+    );
+}
+
+#[test]
+fn a_spec_change_gets_a_changelog_entry_in_the_unreleased_section() {
+    let scratch = Scratch::new("changelog");
+    let mut schema = scratch.upstream();
+    schemas(&mut schema)["dns-custom-nameservers_CustomNS"]["required"] =
+        json!(["dns_records", "ns_name", "status"]);
+    let before = scratch.text(CHANGELOG);
+    scratch.sync(&schema, false, false).unwrap();
+    let after = scratch.text(CHANGELOG);
+    let unreleased = after.find("## [Unreleased]").unwrap();
+    let entry = after.find("### Spec sync of").expect(&after);
+    assert!(entry > unreleased);
+    let first_section = before[before.find("## [Unreleased]").unwrap()..]
+        .find("\n### ")
+        .unwrap();
+    assert!(
+        entry <= unreleased + first_section + 1,
+        "the newest entry comes first"
+    );
+    let text = &after[entry..];
+    assert!(
+        text.contains("(`cargo xtask sync-spec a test`): major"),
+        "{}",
+        &text[..400]
+    );
+    // A required response field made optional is breaking: its type becomes `Option<T>`.
+    assert!(
+        text.contains("[breaking] response field `CustomNameserver.zone_tag` is now optional"),
+        "{}",
+        &text[..400]
+    );
+    assert!(after.ends_with(&before[unreleased + first_section + 1..]));
+}
+
+#[test]
+fn a_new_operation_reaches_the_readme_list_and_a_stale_list_fails_the_check() {
+    let scratch = Scratch::new("new-operation");
+    let mut schema = scratch.upstream();
+    let item = schema["paths"]["/accounts/{account_id}/dns_settings"]["get"].clone();
+    let mut views = item.clone();
+    views["operationId"] = json!("dns-settings-for-an-account-list-views");
+    views["summary"] = json!("List Internal DNS Views");
+    schema["paths"]["/accounts/{account_id}/dns_settings/views"] = json!({ "get": views });
+    let mut covered = spec::read(&scratch.root.join(COVERED)).unwrap();
+    covered["operations"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("GET /accounts/{}/dns_settings/views"));
+    std::fs::write(scratch.root.join(COVERED), spec::to_text(&covered)).unwrap();
+
+    let check = scratch.sync(&schema, false, true).unwrap();
+    assert!(
+        check.changed.iter().any(|c| c == README),
+        "{:?}",
+        check.changed
+    );
+    scratch.sync(&schema, false, false).unwrap();
+    let readme = scratch.text(README);
+    assert!(
+        readme.contains("`GET /accounts/{account_id}/dns_settings/views`, List Internal DNS Views"),
+        "{readme}"
+    );
+    assert!(scratch.text(CHANGELOG).contains("[addition] operation"));
 }
 
 /// One change to the upstream slice, synced; returns the report.

@@ -16,6 +16,10 @@ mod spec;
 #[allow(dead_code)]
 mod names;
 
+#[path = "../../build/operation_list.rs"]
+#[allow(dead_code)] // the rustdoc half is the build script's
+mod operation_list;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

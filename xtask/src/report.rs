@@ -273,8 +273,8 @@ struct Change {
     text: String,
 }
 
-/// The report, as Markdown that a CHANGELOG entry can start from.
-pub fn impact(old: &Value, new: &Value) -> String {
+/// What a spec change does to the crate: every change, the most severe first.
+fn changes(old: &Value, new: &Value) -> Vec<Change> {
     let before = facts(old);
     let after = facts(new);
     let mut changes = Vec::new();
@@ -290,23 +290,25 @@ pub fn impact(old: &Value, new: &Value) -> String {
             changes.push(removed(key, fact));
         }
     }
-    let mut out = String::from("## Impact on the crate (cargo xtask sync-spec)\n\n");
-    if changes.is_empty() {
-        out.push_str("No change to operations, fields, enum values or bounds.\n");
-        return out;
-    }
     changes.sort_by(|a, b| b.semver.cmp(&a.semver).then(a.text.cmp(&b.text)));
-    let worst = changes.iter().map(|c| c.semver).max().expect("not empty");
-    let _ = writeln!(
-        out,
-        "{} change(s); the release they need: **{}**.\n",
-        changes.len(),
-        match worst {
+    changes
+}
+
+/// The release a set of changes needs, in words.
+fn release(changes: &[Change]) -> Option<&'static str> {
+    changes
+        .iter()
+        .map(|c| c.semver)
+        .max()
+        .map(|worst| match worst {
             Semver::Major => "major (a dependent's code can break)",
             Semver::Minor => "minor (additions only)",
             Semver::Patch => "patch (no API change)",
-        }
-    );
+        })
+}
+
+/// One line per change, tagged with what it means for dependents.
+fn bullets(changes: &[Change], out: &mut String) {
     for change in changes {
         let tag = match change.semver {
             Semver::Major => "breaking",
@@ -315,7 +317,60 @@ pub fn impact(old: &Value, new: &Value) -> String {
         };
         let _ = writeln!(out, "- [{tag}] {}", change.text);
     }
+}
+
+/// The report, as Markdown that a CHANGELOG entry can start from.
+pub fn impact(old: &Value, new: &Value) -> String {
+    let changes = changes(old, new);
+    let mut out = String::from("## Impact on the crate (cargo xtask sync-spec)\n\n");
+    let Some(release) = release(&changes) else {
+        out.push_str("No change to operations, fields, enum values or bounds.\n");
+        return out;
+    };
+    let _ = writeln!(
+        out,
+        "{} change(s); the release they need: **{release}**.\n",
+        changes.len()
+    );
+    bullets(&changes, &mut out);
     out
+}
+
+/// The CHANGELOG entry of a spec change (`None` when users see no change): a heading with
+/// the date, the source and the release it needs, then one tagged line per change.
+pub fn changelog_entry(old: &Value, new: &Value, date: &str, source: &str) -> Option<String> {
+    let changes = changes(old, new);
+    let release = release(&changes)?;
+    let mut out =
+        format!("### Spec sync of {date} (`cargo xtask sync-spec {source}`): {release}\n\n");
+    bullets(&changes, &mut out);
+    out.push('\n');
+    Some(out)
+}
+
+/// `changelog` with `entry` as the first section of its `## [Unreleased]` part (which is
+/// added when missing).
+pub fn with_changelog_entry(changelog: &str, entry: &str) -> String {
+    const UNRELEASED: &str = "## [Unreleased]";
+    let Some(at) = changelog.find(UNRELEASED) else {
+        let at = changelog.find("\n## ").map_or(changelog.len(), |i| i + 1);
+        return format!(
+            "{}{UNRELEASED}\n\n{entry}{}",
+            &changelog[..at],
+            &changelog[at..]
+        );
+    };
+    let body = at + UNRELEASED.len();
+    // Before the first section of the Unreleased part (or before the next release).
+    let next = [
+        changelog[body..].find("\n### "),
+        changelog[body..].find("\n## "),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .map_or(changelog.len(), |i| body + i + 1);
+    format!("{}{entry}{}", &changelog[..next], &changelog[next..])
 }
 
 fn item(facts: &FieldFacts) -> String {
