@@ -43,6 +43,7 @@
 
 mod api;
 mod builders;
+mod guardrails;
 mod names;
 mod open_enums;
 #[allow(dead_code)] // the README half is xtask's
@@ -88,6 +89,11 @@ fn main() {
     write(&out_dir, "schema_table.rs", &api.generate_schema_table());
     write(&out_dir, "operations.rs", &api.generate_operations());
     write(&out_dir, "public_types.rs", &api.generate_public_types());
+    write(
+        &out_dir,
+        "guardrail_calls.rs",
+        &api.generate_guardrail_calls(),
+    );
     write(
         &out_dir,
         "operation_list.md",
