@@ -203,7 +203,19 @@ fn a_new_operation_reaches_the_readme_list_and_a_stale_list_fails_the_check() {
         "{:?}",
         check.changed
     );
-    scratch.sync(&schema, false, false).unwrap();
+    let outcome = scratch.sync(&schema, false, false).unwrap();
+    // Its `Client` method is named from its id alone; nothing else changes for users, not
+    // even the documentation of the types it shares with other operations.
+    assert!(
+        outcome.report.contains(
+            "[addition] operation `dns_settings_for_an_account_list_views` (GET \
+             /accounts/{account_id}/dns_settings/views) added: \
+             `Client::dns_settings_for_an_account_list_views`"
+        ),
+        "{}",
+        outcome.report
+    );
+    assert!(outcome.report.contains("1 change(s)"), "{}", outcome.report);
     let readme = scratch.text(README);
     assert!(
         readme.contains("`GET /accounts/{account_id}/dns_settings/views`, List Internal DNS Views"),

@@ -48,6 +48,8 @@ fn facts(fragment: &Value) -> BTreeMap<String, Fact> {
             let Some(id) = op.get("operationId").and_then(Value::as_str) else {
                 continue;
             };
+            // The `Client` method's name, as the build derives it.
+            let id = &ident(id);
             out.insert(
                 format!("op {id}"),
                 Fact::Operation {
@@ -206,7 +208,12 @@ fn walk(fragment: &Value, schema: &Value, at: &mut Walk, out: &mut BTreeMap<Stri
         let facts = FieldFacts {
             request: at.request,
             owner: at.owner.clone(),
-            builder: at.builder.to_string(),
+            // A response type may be reached from several operations: it belongs to none.
+            builder: if at.request {
+                at.builder.to_string()
+            } else {
+                String::new()
+            },
             field: field_path.clone(),
             type_: match (
                 get("type").and_then(Value::as_str),
@@ -278,9 +285,15 @@ fn changes(old: &Value, new: &Value) -> Vec<Change> {
     let before = facts(old);
     let after = facts(new);
     let mut changes = Vec::new();
+    // The builders of operations that are new: their fields come with them.
+    let new_builders: Vec<String> = after
+        .keys()
+        .filter(|key| key.starts_with("op ") && !before.contains_key(*key))
+        .map(|key| pascal(where_(key)))
+        .collect();
     for (key, fact) in &after {
         match before.get(key) {
-            None => changes.push(added(key, fact)),
+            None => changes.push(added(key, fact, &new_builders)),
             Some(previous) if previous != fact => changes.extend(changed(key, previous, fact)),
             Some(_) => {}
         }
@@ -390,7 +403,7 @@ fn where_(key: &str) -> &str {
     key.split_once(' ').map(|(_, rest)| rest).unwrap_or(key)
 }
 
-fn added(key: &str, fact: &Fact) -> Change {
+fn added(key: &str, fact: &Fact, new_builders: &[String]) -> Change {
     match fact {
         Fact::Operation { method, path } => Change {
             semver: Semver::Minor,
@@ -399,6 +412,14 @@ fn added(key: &str, fact: &Fact) -> Change {
                 where_(key),
                 where_(key),
                 pascal(where_(key))
+            ),
+        },
+        Fact::Field(f) if f.request && new_builders.contains(&f.builder) => Change {
+            semver: Semver::Minor,
+            text: format!(
+                "request field `{}` of the new operation: {}",
+                where_(key),
+                item(f)
             ),
         },
         Fact::Field(f) if f.request => Change {
