@@ -395,3 +395,29 @@ fn the_repository_is_what_its_overlay_makes() {
         outcome.changed
     );
 }
+
+#[test]
+fn a_new_success_status_and_a_query_parameter_are_reported() {
+    let report = report_of("answers", |s| {
+        let paths = &mut s["paths"];
+        let post = &mut paths["/accounts/{account_id}/custom_ns"]["post"];
+        let ok = post["responses"]
+            .as_object_mut()
+            .unwrap()
+            .remove("200")
+            .unwrap();
+        post["responses"]["202"] = ok;
+        let list = &mut paths["/accounts/{account_id}/custom_ns"]["get"];
+        list["parameters"].as_array_mut().unwrap().push(json!({
+            "in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1}
+        }));
+    });
+    assert!(
+        report.contains("[behaviour] operation `add_custom_nameserver` answers 202 instead of 200"),
+        "{report}"
+    );
+    assert!(
+        report.contains("[addition] optional query parameter `list_custom_nameservers page` added"),
+        "{report}"
+    );
+}

@@ -13,7 +13,21 @@ use crate::spec::ref_target;
 /// One fact about the API, keyed by where it is.
 #[derive(Debug, Clone, PartialEq)]
 enum Fact {
-    Operation { method: String, path: String },
+    Operation {
+        method: String,
+        path: String,
+    },
+    /// An operation's success answer: its status and what its body holds (the result
+    /// schema's name, or nothing).
+    Answer {
+        status: String,
+        body: String,
+    },
+    /// A parameter outside the path (query or header).
+    Parameter {
+        location: String,
+        required: bool,
+    },
     Field(FieldFacts),
 }
 
@@ -58,6 +72,46 @@ fn facts(fragment: &Value) -> BTreeMap<String, Fact> {
                 },
             );
             let builder = pascal(id);
+            for parameter in op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let (_, parameter) = resolve(fragment, parameter);
+                let location = parameter["in"].as_str().unwrap_or_default();
+                if location != "path" {
+                    out.insert(
+                        format!("param {id} {}", parameter["name"].as_str().unwrap_or("")),
+                        Fact::Parameter {
+                            location: location.to_string(),
+                            required: parameter["required"] == Value::Bool(true),
+                        },
+                    );
+                }
+            }
+            for (status, response) in op
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter(|(status, _)| status.starts_with('2'))
+            {
+                let body = response
+                    .pointer("/content/application~1json/schema")
+                    .map(|schema| match resolve(fragment, schema) {
+                        (Some(name), _) => name,
+                        (None, _) => "an inline schema".to_string(),
+                    })
+                    .unwrap_or_else(|| "no body".to_string());
+                out.insert(
+                    format!("answer {id}"),
+                    Fact::Answer {
+                        status: status.clone(),
+                        body,
+                    },
+                );
+            }
             if let Some(body) = op.pointer("/requestBody/content/application~1json/schema") {
                 walk(
                     fragment,
@@ -293,13 +347,15 @@ fn changes(old: &Value, new: &Value) -> Vec<Change> {
         .collect();
     for (key, fact) in &after {
         match before.get(key) {
+            // An answer comes and goes with its operation.
+            None if matches!(fact, Fact::Answer { .. }) => {}
             None => changes.push(added(key, fact, &new_builders)),
             Some(previous) if previous != fact => changes.extend(changed(key, previous, fact)),
             Some(_) => {}
         }
     }
     for (key, fact) in &before {
-        if !after.contains_key(key) {
+        if !after.contains_key(key) && !matches!(fact, Fact::Answer { .. }) {
             changes.push(removed(key, fact));
         }
     }
@@ -414,6 +470,19 @@ fn added(key: &str, fact: &Fact, new_builders: &[String]) -> Change {
                 pascal(where_(key))
             ),
         },
+        Fact::Answer { .. } => unreachable!("answers are compared, never added"),
+        Fact::Parameter { location, required } => Change {
+            semver: if *required && !new_builders.contains(&pascal(first_word(where_(key)))) {
+                Semver::Major
+            } else {
+                Semver::Minor
+            },
+            text: format!(
+                "{} {location} parameter `{}` added",
+                if *required { "required" } else { "optional" },
+                where_(key)
+            ),
+        },
         Fact::Field(f) if f.request && new_builders.contains(&f.builder) => Change {
             semver: Semver::Minor,
             text: format!(
@@ -460,6 +529,10 @@ fn removed(key: &str, fact: &Fact) -> Change {
                 where_(key),
                 where_(key)
             ),
+            Fact::Answer { .. } => unreachable!("answers are compared, never removed"),
+            Fact::Parameter { location, .. } => {
+                format!("{location} parameter `{}` removed", where_(key))
+            }
             Fact::Field(f) => format!(
                 "{} field `{}` removed: {} goes",
                 if f.request { "request" } else { "response" },
@@ -470,7 +543,58 @@ fn removed(key: &str, fact: &Fact) -> Change {
     }
 }
 
+/// The first word of a key's place (`update_dns_settings` of `update_dns_settings page`).
+fn first_word(place: &str) -> &str {
+    place.split(' ').next().unwrap_or(place)
+}
+
 fn changed(key: &str, old: &Fact, new: &Fact) -> Vec<Change> {
+    match (old, new) {
+        (
+            Fact::Answer {
+                status: s1,
+                body: b1,
+            },
+            Fact::Answer {
+                status: s2,
+                body: b2,
+            },
+        ) => {
+            let mut out = Vec::new();
+            if s1 != s2 {
+                // The client takes the one 2xx an operation declares, whichever it is.
+                out.push(Change {
+                    semver: Semver::Patch,
+                    text: format!("operation `{}` answers {s2} instead of {s1}", where_(key)),
+                });
+            }
+            if b1 != b2 {
+                out.push(Change {
+                    semver: Semver::Major,
+                    text: format!(
+                        "operation `{}`'s success body is {b2} instead of {b1}: what `send` returns changes",
+                        where_(key)
+                    ),
+                });
+            }
+            return out;
+        }
+        (Fact::Parameter { location, .. }, Fact::Parameter { required, .. }) => {
+            return vec![Change {
+                semver: if *required {
+                    Semver::Major
+                } else {
+                    Semver::Minor
+                },
+                text: format!(
+                    "{location} parameter `{}` is now {}",
+                    where_(key),
+                    if *required { "required" } else { "optional" }
+                ),
+            }];
+        }
+        _ => {}
+    }
     let (Fact::Field(a), Fact::Field(b)) = (old, new) else {
         if let (
             Fact::Operation {
