@@ -103,11 +103,11 @@ fn operations(fragment: &Value) -> Vec<Op> {
 /// Every request of the fragment through the public API: the operation's `Client` method,
 /// path parameters, and body fields set by path.
 enum Call {
-    Add(cloudflare_account_dns::AddCustomNameserver),
-    List(cloudflare_account_dns::ListCustomNameservers),
-    Delete(cloudflare_account_dns::DeleteCustomNameserver),
-    Get(cloudflare_account_dns::GetDnsSettings),
-    Update(cloudflare_account_dns::UpdateDnsSettings),
+    Add(cloudflare_account_dns::operations::AddCustomNameserver),
+    List(cloudflare_account_dns::operations::ListCustomNameservers),
+    Delete(cloudflare_account_dns::operations::DeleteCustomNameserver),
+    Get(cloudflare_account_dns::operations::GetDnsSettings),
+    Update(cloudflare_account_dns::operations::UpdateDnsSettings),
 }
 
 impl Call {

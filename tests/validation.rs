@@ -3,7 +3,8 @@
 
 mod support;
 
-use cloudflare_account_dns::{Client, Error, UpdateDnsSettings};
+use cloudflare_account_dns::operations::UpdateDnsSettings;
+use cloudflare_account_dns::{Client, Error};
 use support::{ACCOUNT, TestServer, client};
 
 fn offline() -> Client {
