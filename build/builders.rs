@@ -443,9 +443,8 @@ impl Api {
             let opt_arg = format!("Option<{}>", concrete(&field.arg));
             writeln!(
                 out,
-                "    pub fn set_{}(mut self, value: {opt_arg}) -> Self {{\n        match value {{\n            Some(value) => self.body.set(&[{path_lit}], crate::request::to_json(&{})),\n            None => self.body.remove(&[{path_lit}]),\n        }}\n        self\n    }}",
+                "    pub fn set_{}(mut self, value: {opt_arg}) -> Self {{\n        match value {{\n            Some(value) => self.body.set(&[{path_lit}], crate::request::to_json(&value)),\n            None => self.body.remove(&[{path_lit}]),\n        }}\n        self\n    }}",
                 field.setter,
-                "value"
             )
             .unwrap();
             if field.nullable {

@@ -5,6 +5,3 @@
 //! one from `Default` and set fields, or let a request builder's setters do it.
 
 include!(concat!(env!("OUT_DIR"), "/public_types.rs"));
-
-/// The error of a type's checked conversion, such as a string longer than its schema allows.
-pub use crate::generated::progenitor::types::error::ConversionError;
