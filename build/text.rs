@@ -1,8 +1,6 @@
 //! Text the generated code carries: Rust string literals and rustdoc from the fragment's
 //! descriptions.
 
-use std::fmt::Write as _;
-
 /// A Rust string literal.
 pub(crate) fn lit(text: &str) -> String {
     format!("{text:?}")
@@ -37,12 +35,6 @@ pub(crate) fn doc_text(text: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// A doc attribute. Text from the fragment goes through [`doc_text`] first; the links
-/// this script writes itself stay links.
-pub(crate) fn doc(out: &mut String, indent: &str, text: &str) {
-    writeln!(out, "{indent}#[doc = {}]", lit(text)).unwrap();
 }
 
 /// A generated file: a first line naming the generator module that wrote it, then the
