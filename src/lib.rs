@@ -69,7 +69,8 @@
 //!
 //! Opening a connection may take 5 s ([`ClientBuilder::connect_timeout`]), each attempt
 //! 60 s ([`ClientBuilder::timeout`]), and a call can have an overall
-//! [`ClientBuilder::deadline`]; a single call can override each of them. Failed attempts
+//! [`ClientBuilder::deadline`]; a single call can override each of them (its request
+//! builder's call options, or a [`CallOptions`] value). Failed attempts
 //! are retried by [`RetryPolicy`] (twice by default) only when a repeat is safe: adding a
 //! nameserver is not repeated after a 5xx, a timeout or a connection lost once the request
 //! was sent, and its error is then [`Error::OutcomeUnknown`]. `Retry-After` is honoured. A
