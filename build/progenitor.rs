@@ -112,7 +112,54 @@ impl Api {
             "progenitor no longer adds `api-version` once per operation as 0.15.1 does: \
              update StripApiVersion in build/progenitor.rs"
         );
+        self.check_positional_arguments(&file);
         prettyplease::unparse(&file)
+    }
+
+    /// The request builders call each generated method with the path parameters in path
+    /// order, then the body (`build/builders.rs`); path parameters are all `&str`, so a
+    /// different order would compile and send the wrong path. The build fails instead.
+    fn check_positional_arguments(&self, file: &syn::File) {
+        let methods: Vec<&syn::ImplItemFn> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Impl(block) if block.trait_.is_none() => Some(block),
+                _ => None,
+            })
+            .flat_map(|block| &block.items)
+            .filter_map(|item| match item {
+                syn::ImplItem::Fn(method) => Some(method),
+                _ => None,
+            })
+            .collect();
+        for op in &self.operations {
+            let method = methods
+                .iter()
+                .find(|m| m.sig.ident == op.id)
+                .unwrap_or_else(|| panic!("progenitor generated no method {}", op.id));
+            let generated: Vec<String> = method
+                .sig
+                .inputs
+                .iter()
+                .filter_map(|input| match input {
+                    syn::FnArg::Typed(arg) => Some(tokens(&arg.pat)),
+                    syn::FnArg::Receiver(_) => None,
+                })
+                .collect();
+            let expected: Vec<String> = op
+                .params
+                .iter()
+                .map(|p| crate::names::ident(&p.name))
+                .chain(op.body.is_some().then(|| "body".to_string()))
+                .collect();
+            assert_eq!(
+                generated, expected,
+                "{FRAGMENT}: {}: progenitor's positional arguments are not the ones the request \
+                 builder passes, in its order (update build/builders.rs)",
+                op.id
+            );
+        }
     }
 }
 
