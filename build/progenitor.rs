@@ -3,15 +3,19 @@
 
 use std::collections::BTreeSet;
 
+use quote::quote;
 use serde_json::{Value, json};
+use syn::visit_mut::VisitMut;
 
 use crate::FRAGMENT;
 use crate::api::*;
 
 impl Api {
     /// The spec progenitor sees: request bodies as free-form objects (the builders send
-    /// exactly the JSON they assembled), success envelopes without fields the caller never
-    /// gets.
+    /// exactly the JSON they assembled), path parameters as plain strings (the checks hold
+    /// their bounds), responses without content (the transport reads the body and
+    /// `core::response` decodes the envelope, once), success envelopes without fields the
+    /// caller never gets.
     pub(crate) fn progenitor_spec(&self) -> Value {
         let mut spec = self.raw.clone();
         let paths = spec["paths"].as_object_mut().expect("paths");
@@ -22,12 +26,25 @@ impl Api {
                 {
                     content["schema"] = json!({"type": "object"});
                 }
+                for param in operation
+                    .get_mut("parameters")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    if param["in"] == "path" {
+                        param["schema"] = json!({"type": "string"});
+                    }
+                }
+                without_content(operation.get_mut("responses"));
             }
         }
+        without_content(spec["components"].get_mut("responses"));
         // Integer bounds are the checks' business (the schema table); given to typify, a
         // minimum of exactly 1 turns `u32` into `NonZeroU32`, so that widening a bound
         // upstream would change a field's Rust type. The format alone picks the type.
         strip_integer_bounds(&mut spec["components"]);
+        strip_string_rules(&mut spec["components"]);
         let envelopes: BTreeSet<&str> = self
             .operations
             .iter()
@@ -56,10 +73,13 @@ impl Api {
     pub(crate) fn generate_client(&self, spec: &openapiv3::OpenAPI) -> String {
         let mut settings = progenitor::GenerationSettings::new();
         settings
-            .with_interface(progenitor::InterfaceStyle::Builder)
-            // Every call carries its own context: credentials, transport policy, and a slot
-            // where the transport records what it saw (status, cf-ray, body).
-            .with_inner_type("crate::core::hooks::Inner".parse().expect("a Rust path"))
+            // One method per operation taking its arguments in place: no builder per call
+            // (and no struct builders for the types: `Default` and the request builders'
+            // setters build them).
+            .with_interface(progenitor::InterfaceStyle::Positional)
+            // Every call carries its own context: credentials, transport policy, and the
+            // cell where the transport records the call's outcome (`core::transport`).
+            .with_inner_type(quote!(crate::core::hooks::Inner))
             .with_hooks(progenitor::HooksMode::Expected)
             .with_derive("schemars::JsonSchema")
             .with_derive("PartialEq");
@@ -83,8 +103,160 @@ impl Api {
         let tokens = generator
             .generate_tokens(spec)
             .unwrap_or_else(|e| panic!("progenitor cannot generate a client from {FRAGMENT}: {e}"));
-        let file = syn::parse2(tokens).expect("progenitor emits valid Rust");
+        let mut file = syn::parse2(tokens).expect("progenitor emits valid Rust");
+        let mut strip = StripApiVersion::default();
+        strip.visit_file_mut(&mut file);
+        assert_eq!(
+            strip.removed,
+            self.operations.len(),
+            "progenitor no longer adds `api-version` once per operation as 0.15.1 does: \
+             update StripApiVersion in build/progenitor.rs"
+        );
+        self.check_positional_arguments(&file);
         prettyplease::unparse(&file)
+    }
+
+    /// The request builders call each generated method with the path parameters in path
+    /// order, then the body (`build/builders.rs`); path parameters are all `&str`, so a
+    /// different order would compile and send the wrong path. The build fails instead.
+    fn check_positional_arguments(&self, file: &syn::File) {
+        let methods: Vec<&syn::ImplItemFn> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Impl(block) if block.trait_.is_none() => Some(block),
+                _ => None,
+            })
+            .flat_map(|block| &block.items)
+            .filter_map(|item| match item {
+                syn::ImplItem::Fn(method) => Some(method),
+                _ => None,
+            })
+            .collect();
+        for op in &self.operations {
+            let method = methods
+                .iter()
+                .find(|m| m.sig.ident == op.id)
+                .unwrap_or_else(|| panic!("progenitor generated no method {}", op.id));
+            let generated: Vec<String> = method
+                .sig
+                .inputs
+                .iter()
+                .filter_map(|input| match input {
+                    syn::FnArg::Typed(arg) => Some(tokens(&arg.pat)),
+                    syn::FnArg::Receiver(_) => None,
+                })
+                .collect();
+            let expected: Vec<String> = op
+                .params
+                .iter()
+                .map(|p| crate::names::ident(&p.name))
+                .chain(op.body.is_some().then(|| "body".to_string()))
+                .collect();
+            assert_eq!(
+                generated, expected,
+                "{FRAGMENT}: {}: progenitor's positional arguments are not the ones the request \
+                 builder passes, in its order (update build/builders.rs)",
+                op.id
+            );
+        }
+    }
+}
+
+/// Removes the statement that puts an `api-version` header on every request.
+///
+/// progenitor 0.15.1 adds `api-version: <info.version>` to every request it builds,
+/// unconditionally (`progenitor-impl/src/method.rs`, `headers_build`): no setting and no
+/// spec change avoids it. Cloudflare's API has no such header, so the generated code never
+/// adds it, rather than a hook removing it from every request; the header map, then empty,
+/// goes too. The build fails if the statement is not found once per operation (a
+/// progenitor upgrade that changes it).
+#[derive(Default)]
+struct StripApiVersion {
+    removed: usize,
+}
+
+impl VisitMut for StripApiVersion {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let before = block.stmts.len();
+        block.stmts.retain(|stmt| !adds_api_version(stmt));
+        let removed = before - block.stmts.len();
+        self.removed += removed;
+        let appends = block
+            .stmts
+            .iter()
+            .any(|stmt| tokens(stmt).contains("header_map.append"));
+        if removed > 0 && !appends {
+            block
+                .stmts
+                .retain(|stmt| !tokens(stmt).starts_with("letmutheader_map="));
+            for stmt in &mut block.stmts {
+                DropEmptyHeaders.visit_stmt_mut(stmt);
+            }
+        }
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+}
+
+/// Turns `request_builder.headers(header_map)` into `request_builder`.
+struct DropEmptyHeaders;
+
+impl VisitMut for DropEmptyHeaders {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        if let syn::Expr::MethodCall(call) = expr
+            && call.method == "headers"
+            && call.args.len() == 1
+            && tokens(&call.args[0]) == "header_map"
+        {
+            *expr = (*call.receiver).clone();
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// A node's tokens, without spaces.
+fn tokens(node: &impl quote::ToTokens) -> String {
+    node.to_token_stream().to_string().replace(' ', "")
+}
+
+/// Whether a statement is `header_map.append(HeaderName::from_static("api-version"), …);`.
+fn adds_api_version(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(syn::Expr::MethodCall(call), Some(_)) = stmt else {
+        return false;
+    };
+    call.method == "append"
+        && call.args.first().is_some_and(|name| {
+            tokens(name) == "::reqwest::header::HeaderName::from_static(\"api-version\")"
+        })
+}
+
+/// Removes the content of every response of a `responses` object: the generated client
+/// decodes nothing (see `progenitor_spec`).
+fn without_content(responses: Option<&mut Value>) {
+    let responses = responses.and_then(Value::as_object_mut);
+    for response in responses.into_iter().flat_map(|r| r.values_mut()) {
+        if let Some(response) = response.as_object_mut() {
+            response.remove("content");
+        }
+    }
+}
+
+/// Removes `minLength`, `maxLength` and `pattern` from every string schema: the checks
+/// hold them (the schema table), a response is read leniently, and given to typify they
+/// make a field a newtype named after its path (`CustomNameserverZoneTag`), which is not a
+/// type the crate exports.
+pub(crate) fn strip_string_rules(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if object.get("type").and_then(Value::as_str) == Some("string") {
+                for rule in ["minLength", "maxLength", "pattern"] {
+                    object.remove(rule);
+                }
+            }
+            object.values_mut().for_each(strip_string_rules);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_string_rules),
+        _ => {}
     }
 }
 

@@ -8,9 +8,9 @@
 use std::process::ExitCode;
 
 use cloudflare_account_dns::fake::{DEFAULT_ACCOUNT_ID, FakeCloudflare};
+use cloudflare_account_dns::operations::UpdateDnsSettings;
 use cloudflare_account_dns::{
-    Client, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL, NameserverType, UpdateDnsSettings, ZoneMode,
-    types,
+    Client, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL, NameserverType, ZoneMode, types,
 };
 
 const HELP: &str = "\

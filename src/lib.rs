@@ -64,7 +64,8 @@
 //!
 //! Opening a connection may take 5 s ([`ClientBuilder::connect_timeout`]), each attempt
 //! 60 s ([`ClientBuilder::timeout`]), and a call can have an overall
-//! [`ClientBuilder::deadline`]; a single call can override each of them. Failed attempts
+//! [`ClientBuilder::deadline`]; a single call can override each of them (its request
+//! builder's call options, or a [`CallOptions`] value). Failed attempts
 //! are retried by [`RetryPolicy`] (twice by default) only when a repeat is safe: adding a
 //! nameserver is not repeated after a 5xx, a timeout or a connection lost once the request
 //! was sent, and its error is then [`Error::OutcomeUnknown`]. `Retry-After` is honoured. A
@@ -94,50 +95,71 @@
 // say so.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-/// The per-call settings every request builder offers; each builder has an
-/// `options: CallOptions` field.
+/// The call options of a request builder (each has an `options: CallOptions` field), in an
+/// `impl` block of their own, so that the docs show them apart from the field setters.
+/// `retry_when_outcome_unknown` is there for requests not safe to repeat.
 macro_rules! call_option_setters {
-    () => {
-        /// How long opening a connection may take for this call, overriding the client's
-        /// connect timeout. Calls with a timeout other than the client's share a second
-        /// pool of connections, kept for that timeout. Refused (before anything is sent)
-        /// on a client built with [`ClientBuilder::http_client`](crate::ClientBuilder::http_client),
-        /// whose own settings apply.
-        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.connect_timeout = Some(timeout);
-            self
-        }
+    ($builder:ty) => {
+        call_option_setters!($builder; );
+    };
+    ($builder:ty, not_safe_to_repeat) => {
+        call_option_setters!($builder;
+            /// Retry this request even when it may already have been applied (after a
+            /// 5xx, a timeout or a connection lost once the request was sent). Off by
+            /// default: Cloudflare may have applied it before the failure, and a repeat
+            /// may then fail or apply it twice. With it off, such a failure comes back at
+            /// once as [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
+            pub fn retry_when_outcome_unknown(mut self, retry: bool) -> Self {
+                self.options = self.options.retry_when_outcome_unknown(retry);
+                self
+            }
+        );
+    };
+    ($builder:ty; $($extra:item)*) => {
+        /// **Call options**: how this call is sent (timeouts, deadline, retries), apart
+        /// from what it sends. Each overrides the client's setting for this call; a
+        /// [`CallOptions`](crate::CallOptions) value sets them all at once.
+        impl $builder {
+            /// Replaces this call's options with `options`.
+            pub fn call_options(mut self, options: crate::CallOptions) -> Self {
+                self.options = options;
+                self
+            }
 
-        /// How long one attempt of this call may take, from sending to the end of the
-        /// response body, overriding the client's timeout.
-        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
-        }
+            /// How long opening a connection may take for this call, overriding the
+            /// client's connect timeout (see [`CallOptions::connect_timeout`](crate::CallOptions::connect_timeout)).
+            pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options = self.options.connect_timeout(timeout);
+                self
+            }
 
-        /// How long this call may take across all its attempts and waits, overriding the
-        /// client's deadline.
-        pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-            self.options.deadline = Some(deadline);
-            self
-        }
+            /// How long one attempt of this call may take, from sending to the end of the
+            /// response body, overriding the client's timeout.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options = self.options.timeout(timeout);
+                self
+            }
 
-        /// When this call retries, overriding the client's policy.
-        pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
+            /// How long this call may take across all its attempts and waits, overriding
+            /// the client's deadline.
+            pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+                self.options = self.options.deadline(deadline);
+                self
+            }
 
-        /// No retries for this call.
-        pub fn no_retries(self) -> Self {
-            self.retry_policy(crate::RetryPolicy::none())
-        }
+            /// When this call retries, overriding the client's policy.
+            pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+                self.options = self.options.retry_policy(policy);
+                self
+            }
 
-        /// Replaces the per-call settings (for calls made on behalf of another).
-        #[allow(dead_code)]
-        pub(crate) fn with_options(mut self, options: crate::core::transport::CallOptions) -> Self {
-            self.options = options;
-            self
+            /// No retries for this call.
+            pub fn no_retries(mut self) -> Self {
+                self.options = self.options.no_retries();
+                self
+            }
+
+            $($extra)*
         }
     };
 }
@@ -162,6 +184,7 @@ mod request;
 mod workflows;
 
 pub use crate::core::auth::{Credentials, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
+pub use crate::core::call_options::CallOptions;
 pub use crate::core::client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
@@ -176,7 +199,6 @@ pub use crate::core::response::ApiResponse;
 pub use crate::core::retry::RetryPolicy;
 pub use generated::enums::*;
 pub use generated::types;
-pub use operations::*;
 pub use workflows::converge;
 pub use workflows::use_custom_nameservers::{CustomNameserversReport, UseCustomNameservers};
 

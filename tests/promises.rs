@@ -726,7 +726,7 @@ async fn a_supplied_reqwest_client_never_carries_credentials_to_another_host() {
     let err = Client::builder()
         .api_key(EMAIL, KEY)
         .base_url(server.base_url())
-        .http_client(follows_redirects())
+        .reqwest_client(follows_redirects())
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("X-Auth-Key"), "{err}");
@@ -745,7 +745,7 @@ async fn a_supplied_reqwest_client_never_carries_credentials_to_another_host() {
         let client = Client::builder()
             .api_token(TOKEN)
             .base_url(server.base_url())
-            .http_client_without_proxy(follows_redirects())
+            .reqwest_client_without_proxy(follows_redirects())
             .retry_policy(quick())
             .build()
             .unwrap();
@@ -772,7 +772,7 @@ async fn a_supplied_reqwest_client_never_carries_credentials_to_another_host() {
     let err = Client::builder()
         .api_token(TOKEN)
         .base_url(server.base_url())
-        .http_client(reqwest::Client::new())
+        .reqwest_client(reqwest::Client::new())
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("proxy"), "{err}");
@@ -785,17 +785,17 @@ async fn a_supplied_reqwest_client_never_carries_credentials_to_another_host() {
     let err = Client::builder()
         .api_token(TOKEN)
         .base_url(server.base_url())
-        .http_client(direct())
+        .reqwest_client(direct())
         .build()
         .unwrap_err();
     assert!(
-        err.to_string().contains("http_client_without_proxy()"),
+        err.to_string().contains("reqwest_client_without_proxy()"),
         "{err}"
     );
     let client = Client::builder()
         .api_token(TOKEN)
         .base_url(server.base_url())
-        .http_client_without_proxy(direct())
+        .reqwest_client_without_proxy(direct())
         .build()
         .unwrap();
     client.get_dns_settings(ACCOUNT).send().await.unwrap();

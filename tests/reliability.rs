@@ -50,11 +50,11 @@ fn ok_deleted() -> Reply {
     )
 }
 
-fn add(client: &Client) -> cloudflare_account_dns::AddCustomNameserver {
+fn add(client: &Client) -> cloudflare_account_dns::operations::AddCustomNameserver {
     client.add_custom_nameserver(ACCOUNT, "ns1.example.com")
 }
 
-fn update(client: &Client) -> cloudflare_account_dns::UpdateDnsSettings {
+fn update(client: &Client) -> cloudflare_account_dns::operations::UpdateDnsSettings {
     client
         .update_dns_settings(ACCOUNT)
         .zone_defaults_ns_ttl(3600)
@@ -766,7 +766,7 @@ async fn a_connect_timeout_for_one_call_is_refused_on_a_supplied_reqwest_client(
         .api_token(TOKEN)
         .base_url(server.base_url())
         // Without a proxy: a plain http:// base URL refuses a client that may use one.
-        .http_client_without_proxy(reqwest::Client::builder().no_proxy().build().unwrap())
+        .reqwest_client_without_proxy(reqwest::Client::builder().no_proxy().build().unwrap())
         .build()
         .unwrap();
     let err = client
@@ -777,7 +777,7 @@ async fn a_connect_timeout_for_one_call_is_refused_on_a_supplied_reqwest_client(
         .unwrap_err();
     let invalid = err.invalid_argument().expect("an invalid argument");
     assert_eq!(invalid.field, "connect_timeout");
-    assert!(invalid.rule.contains("http_client()"), "{err}");
+    assert!(invalid.rule.contains("reqwest_client()"), "{err}");
     assert!(server.requests().is_empty(), "nothing was sent");
     // Without it, the supplied client works.
     client

@@ -3,7 +3,8 @@
 
 mod support;
 
-use cloudflare_account_dns::{Client, Error, UpdateDnsSettings};
+use cloudflare_account_dns::operations::UpdateDnsSettings;
+use cloudflare_account_dns::{Client, Error};
 use support::{ACCOUNT, TestServer, client};
 
 fn offline() -> Client {
@@ -341,6 +342,15 @@ async fn a_zero_timeout_or_deadline_is_refused() {
             .await,
         "timeout",
     );
+    // A `CallOptions` value is the same settings, checked the same way.
+    refused(
+        client
+            .get_dns_settings(ACCOUNT)
+            .call_options(cloudflare_account_dns::CallOptions::new().deadline(zero))
+            .send()
+            .await,
+        "deadline",
+    );
     assert!(server.requests().is_empty(), "nothing was sent");
 
     for builder in [
@@ -430,4 +440,23 @@ fn set_field_sends_new_fields_and_integers_as_integers() {
             .to_body(),
         "zone_defaults.ns_ttl",
     );
+}
+
+/// `set_…(None)` needs no type annotation, and leaves the field out of the request.
+#[test]
+fn set_none_needs_no_annotation() {
+    let body = offline()
+        .update_dns_settings(ACCOUNT)
+        .zone_defaults_soa_mname("ns1.example.com")
+        .set_zone_defaults_soa_mname(None)
+        .set_zone_defaults_nameservers_type(None)
+        .zone_defaults_ns_ttl(3600)
+        .to_body()
+        .unwrap();
+    assert_eq!(body["zone_defaults"]["ns_ttl"], 3600);
+    assert!(
+        body["zone_defaults"]["soa"].get("mname").is_none(),
+        "{body}"
+    );
+    assert!(body["zone_defaults"].get("nameservers").is_none(), "{body}");
 }

@@ -120,7 +120,7 @@ pub fn crate_client(addr: SocketAddr, max_in_flight: usize) -> Client {
     Client::builder()
         .api_token(TOKEN)
         .base_url(format!("http://{addr}/client/v4"))
-        .http_client_without_proxy(reqwest_client())
+        .reqwest_client_without_proxy(reqwest_client())
         .max_concurrent_requests(max_in_flight)
         .build()
         .unwrap()

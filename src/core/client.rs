@@ -234,10 +234,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Use this `reqwest::Client` (its own connect timeout, proxy and TLS settings apply;
-    /// [`ClientBuilder::connect_timeout`], [`ClientBuilder::proxy`] and
-    /// [`ClientBuilder::no_proxy`] do not, and a call that sets a connect timeout is
-    /// refused).
+    /// **Escape hatch, tied to reqwest 0.13**: send through this `reqwest::Client`. It is
+    /// the one place where reqwest's type is part of this crate's API: a caller using it
+    /// depends on the reqwest version this crate uses (0.13), and a future major version of
+    /// this crate may move to another. Everything else is set on this builder.
+    ///
+    /// Its own connect timeout, proxy and TLS settings apply: [`ClientBuilder::connect_timeout`],
+    /// [`ClientBuilder::proxy`] and [`ClientBuilder::no_proxy`] do not, and a call that sets
+    /// a connect timeout is refused.
     ///
     /// The client cannot change how that `reqwest::Client` follows redirects or which
     /// proxies it uses, so [`ClientBuilder::build`] refuses what would let a credential
@@ -250,18 +254,19 @@ impl ClientBuilder {
     ///   (`reqwest::Client::new()` reads `HTTP_PROXY`), which would see the credentials in
     ///   clear text. The crate cannot ask reqwest which proxies a client has, so it assumes
     ///   one: build your client with `.no_proxy()` and supply it with
-    ///   [`ClientBuilder::http_client_without_proxy`], which declares it.
+    ///   [`ClientBuilder::reqwest_client_without_proxy`], which declares it.
     ///
     /// With an API token, a redirect the `reqwest::Client` follows carries no credential
     /// (reqwest drops `Authorization` when the host, port or scheme changes), and its answer
     /// is never used: the call fails with [`Error::InvalidResponse`]. Build your client with
     /// `redirect(reqwest::redirect::Policy::none())` so that it is not even asked.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some((client, SuppliedProxy::May));
         self
     }
 
-    /// [`ClientBuilder::http_client`] with a `reqwest::Client` that the caller declares
+    /// **Escape hatch, tied to reqwest 0.13** (see [`ClientBuilder::reqwest_client`]):
+    /// [`ClientBuilder::reqwest_client`] with a `reqwest::Client` that the caller declares
     /// sends through no proxy: built with `reqwest::ClientBuilder::no_proxy()` and no
     /// `.proxy(…)`. The declaration is taken as given (reqwest offers no way to check it),
     /// and it allows a plain `http://` base URL, such as a local fake.
@@ -273,11 +278,11 @@ impl ClientBuilder {
     /// let client = Client::builder()
     ///     .api_token("Sn3lZJTBX6kkg7OdcBUAxOO963GEIyGQqnFTOFYY")
     ///     .base_url("http://127.0.0.1:8787/client/v4")
-    ///     .http_client_without_proxy(direct)
+    ///     .reqwest_client_without_proxy(direct)
     ///     .build()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn http_client_without_proxy(mut self, client: reqwest::Client) -> Self {
+    pub fn reqwest_client_without_proxy(mut self, client: reqwest::Client) -> Self {
         self.http = Some((client, SuppliedProxy::None));
         self
     }
@@ -373,7 +378,7 @@ impl ClientBuilder {
     /// Checks the configuration and builds the client. Fails, before anything is sent,
     /// when there are no credentials, the base URL or the proxy URL is unusable, a header
     /// is invalid, a timeout or deadline is zero, or a supplied `reqwest::Client` could
-    /// carry the credentials where they must not go (see [`ClientBuilder::http_client`]).
+    /// carry the credentials where they must not go (see [`ClientBuilder::reqwest_client`]).
     pub fn build(self) -> Result<Client> {
         let credentials = self.credentials.ok_or_else(|| {
             Error::Config(
@@ -431,7 +436,7 @@ impl ClientBuilder {
                     "a supplied reqwest::Client may use a proxy (reqwest::Client::new() reads \
                      HTTP_PROXY), which would see the credentials in clear text with a plain \
                      http:// base URL; build it with .no_proxy() and supply it with \
-                     http_client_without_proxy()"
+                     reqwest_client_without_proxy()"
                         .into(),
                 ));
             }

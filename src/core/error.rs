@@ -14,7 +14,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::StatusCode;
+use http::StatusCode;
 
 use crate::core::text::escape;
 use crate::types::ResponseMessage;
@@ -337,10 +337,20 @@ pub struct TransportError {
     pub status: Option<StatusCode>,
     /// What happened, in words.
     pub reason: String,
-    /// The underlying reqwest error, when there is one. Its causes are already in
-    /// `reason` (and so in `Display`); it is kept for code that wants to inspect it, and
-    /// is not returned by [`std::error::Error::source`].
-    pub source: Option<reqwest::Error>,
+    /// The underlying reqwest error, when there is one (see
+    /// [`TransportError::reqwest_error`]).
+    pub(crate) reqwest: Option<reqwest::Error>,
+}
+
+impl TransportError {
+    /// **Escape hatch, tied to reqwest 0.13**: the underlying `reqwest::Error`, when there
+    /// is one, for code that wants to inspect it. Its causes are already in
+    /// [`reason`](Self::reason) (and so in `Display`), and it is not returned by
+    /// [`std::error::Error::source`]. Code that uses it depends on the reqwest version this
+    /// crate uses (0.13); a future major version of this crate may move to another.
+    pub fn reqwest_error(&self) -> Option<&reqwest::Error> {
+        self.reqwest.as_ref()
+    }
 }
 
 impl fmt::Display for TransportError {

@@ -136,7 +136,7 @@ impl HttpClients {
         if self.connect_timeout.is_none() {
             return Err(Error::InvalidArgument(InvalidArgument::new(
                 "connect_timeout",
-                "cannot be set for one call on a client built with http_client(); set it on \
+                "cannot be set for one call on a client built with reqwest_client(); set it on \
                  that reqwest::Client",
             )));
         }

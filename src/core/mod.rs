@@ -1,6 +1,7 @@
 //! The hand-written client core: what a schema cannot say about calling Cloudflare.
 
 pub(crate) mod auth;
+pub(crate) mod call_options;
 pub(crate) mod client;
 pub(crate) mod error;
 pub(crate) mod hooks;

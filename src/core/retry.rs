@@ -23,7 +23,7 @@ use reqwest::header::{HeaderMap, HeaderName};
 /// failure; a repeat would then fail as a duplicate, or worse. Its error says the outcome is
 /// unknown ([`Error::is_outcome_unknown`](crate::Error::is_outcome_unknown)), so the
 /// caller can list the nameservers before trying again, or opt in to retries for one call
-/// with [`AddCustomNameserver::retry_when_outcome_unknown`](crate::AddCustomNameserver::retry_when_outcome_unknown).
+/// with [`AddCustomNameserver::retry_when_outcome_unknown`](crate::operations::AddCustomNameserver::retry_when_outcome_unknown).
 ///
 /// `Retry-After` (seconds or an HTTP date) and `retry-after-ms` lengthen the backoff, never
 /// shorten it (`Retry-After: 0` still waits the policy's backoff); a wait longer than the

@@ -1,31 +1,54 @@
 //! How a generated request reaches Cloudflare, and how its answer becomes a result.
 //!
-//! The progenitor client builds each request (method, path, JSON body). This module sits in
-//! its hooks: it removes the `api-version` header progenitor adds, puts on the credentials
-//! and the user agent, and runs the attempt loop. Each attempt is three steps: **acquire**
-//! (an in-flight slot, then room under the rate limit), **attempt** (send, and read the
-//! body up to a bound), and **next step** (retry after a wait, or stop). The last attempt's
-//! outcome (status, `cf-ray`, body) is recorded in the call's [`CallContext`]; the `post`
-//! hook then stops the generated code, and [`CallContext::finish`] decodes the envelope
-//! from the bytes already read.
+//! The progenitor client builds each request (method, path, JSON body) and calls its hooks
+//! ([`ClientHooks`], below): `pre` puts on the credentials, the user agent and `Accept`;
+//! `exec` hands the request to the transport, which runs the attempt loop. Each attempt is
+//! three steps: **acquire** (an in-flight slot, then room under the rate limit),
+//! **attempt** (send, and read the body up to a bound), and **next step** (retry after a
+//! wait, or stop).
 //!
-//! What the loop does not own lives beside what it belongs to: reading and decoding a
-//! response in [`response`](crate::core::response), `Retry-After` in
-//! [`retry`](crate::core::retry), the wording of transport errors in
-//! [`error`](crate::core::error), and the request body that tells whether it was sent in
-//! [`tracked_body`](crate::core::tracked_body).
+//! # The outcome cell
+//!
+//! A call's outcome is recorded once, in its [`CallContext`]'s `outcome` cell (a
+//! [`OnceLock<Outcome>`]):
+//!
+//! - **written once, by the transport**, when the attempts end: the last attempt's status,
+//!   `cf-ray` and body (already read, up to the bound), or the error it failed with; how
+//!   many attempts it took; and whether the request may have been applied despite a
+//!   failure;
+//! - **read first, by the caller** ([`CallContext::outcome_of`], [`CallContext::finish`]),
+//!   which decodes the envelope from the bytes the transport read. What the generated
+//!   method returns is read only when the cell is empty, which means the request never
+//!   reached the transport (progenitor could not build it).
+//!
+//! The generated client decodes nothing: progenitor sees the operations' responses without
+//! content (`build/progenitor.rs`), so when a response arrived, `exec` returns it and the
+//! generated method ends on its status (`ResponseValue<()>`). When none arrived (no
+//! connection, a timeout, the deadline), `exec` has nothing to return (it must return a
+//! `reqwest::Response` or a `reqwest::Error`, and a timeout is neither), so it never
+//! resumes: the caller polls the generated call, finds the cell written, and drops the
+//! call. No placeholder response and no hook error stand in for the outcome.
+//!
+//! What the loop does not own lives beside what it belongs to: the per-call settings in
+//! [`call_options`](crate::core::call_options), reading and decoding a response in
+//! [`response`](crate::core::response), `Retry-After` in [`retry`](crate::core::retry),
+//! the wording of transport errors in [`error`](crate::core::error), and the request body
+//! that tells whether it was sent in [`tracked_body`](crate::core::tracked_body).
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::StatusCode;
+use http::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
-use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderName, USER_AGENT};
 use tokio::time::Instant;
 use tracing::Instrument;
 
+use crate::core::call_options::CallOptions;
 use crate::core::client::{Client, Shared};
 use crate::core::error::{Error, OutcomeUnknown, Result, TransportError, explain};
 use crate::core::hooks::{Hooks, Inner, Sending};
@@ -35,42 +58,14 @@ use crate::core::response::{ApiResponse, Envelope};
 use crate::core::retry::{self, Attempt, Decision, Repeat, RetryPolicy};
 use crate::core::tracked_body::{SendState, TrackedBody};
 use crate::generated::progenitor as generated;
-use crate::generated::progenitor::types::FailureEnvelope;
 
-/// The header progenitor puts on every request; Cloudflare's API has no use for it.
-const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 const CF_RAY: HeaderName = HeaderName::from_static("cf-ray");
 
-/// Settings that one call may override.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct CallOptions {
-    /// How long opening a connection may take.
-    pub(crate) connect_timeout: Option<Duration>,
-    /// The per-attempt timeout.
-    pub(crate) timeout: Option<Duration>,
-    /// The overall deadline, across attempts.
-    pub(crate) deadline: Option<Duration>,
-    /// The deadline as the caller set it, named in errors when it differs from
-    /// `deadline`: a composite call gives each of its requests what is left of its whole
-    /// deadline, and a timeout should name the whole, not the remainder.
-    pub(crate) deadline_as_set: Option<Duration>,
-    pub(crate) retry: Option<RetryPolicy>,
-    /// The caller's opt-in to repeat a POST whose outcome is unknown.
-    pub(crate) retry_unknown_outcome: bool,
-}
-
-impl CallOptions {
-    /// Refuses a zero timeout or deadline, which would fail every attempt.
-    fn check(&self) -> Result<()> {
-        crate::core::client::check_durations(self.connect_timeout, self.timeout, self.deadline)
-            .map_err(Error::InvalidArgument)
-    }
-}
-
-/// What the transport recorded for the call: the last attempt's outcome, and whether
-/// the request may have been applied despite a failure.
-struct Recorded {
-    outcome: Result<Seen>,
+/// What the transport recorded for the call (the outcome cell's value): the last attempt's
+/// outcome, how many attempts there were, and whether the request may have been applied
+/// despite a failure.
+struct Outcome {
+    result: Result<Seen>,
     attempts: u32,
     outcome_unknown: bool,
 }
@@ -107,8 +102,9 @@ enum Next {
     Stop(Exchange, bool),
 }
 
-/// The context of one call: the client's shared state, the call's options, and what the
-/// transport saw. It is the generated client's inner value, shared with the call.
+/// The context of one call: the client's shared state, the call's options, and the cell
+/// where the transport records the call's outcome (see the module's docs). It is the
+/// generated client's inner value, shared with the caller.
 pub(crate) struct CallContext {
     shared: Arc<Shared>,
     operation: &'static str,
@@ -116,7 +112,8 @@ pub(crate) struct CallContext {
     path_template: &'static str,
     repeat: Repeat,
     options: CallOptions,
-    outcome: Mutex<Option<Recorded>>,
+    /// Written once by the transport ([`CallContext::stop`]), read first by the caller.
+    outcome: OnceLock<Outcome>,
 }
 
 impl fmt::Debug for CallContext {
@@ -149,7 +146,7 @@ impl CallContext {
             path_template,
             repeat,
             options,
-            outcome: Mutex::new(None),
+            outcome: OnceLock::new(),
             shared,
         });
         let generated = generated::Client::new_with_client(
@@ -158,20 +155,6 @@ impl CallContext {
             Inner(context.clone()),
         );
         Ok((generated, context))
-    }
-
-    fn record(&self, recorded: Recorded) {
-        *self
-            .outcome
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner()) = Some(recorded);
-    }
-
-    fn take(&self) -> Option<Recorded> {
-        self.outcome
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .take()
     }
 
     fn reporter(&self) -> Reporter<'_> {
@@ -196,7 +179,7 @@ impl CallContext {
             operation: self.operation,
             status,
             reason: self.shared.auth.redact(&reason).into_owned(),
-            source: Some(error),
+            reqwest: Some(error),
         });
         if timed_out {
             Error::Timeout(details)
@@ -211,7 +194,7 @@ impl CallContext {
             operation: self.operation,
             status: None,
             reason,
-            source: None,
+            reqwest: None,
         }))
     }
 
@@ -223,7 +206,7 @@ impl CallContext {
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
-    ) -> reqwest::Response {
+    ) -> Option<reqwest::Response> {
         let span = tracing::debug_span!(
             "cloudflare_request",
             operation = self.operation,
@@ -242,7 +225,7 @@ impl CallContext {
         &self,
         http: &reqwest::Client,
         mut request: reqwest::Request,
-    ) -> reqwest::Response {
+    ) -> Option<reqwest::Response> {
         let plan = self.plan(&request);
         let mut retries = 0u32;
         loop {
@@ -444,20 +427,25 @@ impl CallContext {
         Next::Stop(exchange, unknown)
     }
 
-    /// Records the final outcome and gives the generated client a response to return.
-    fn stop(&self, exchange: Exchange, attempts: u32, outcome_unknown: bool) -> reqwest::Response {
-        let (outcome, response) = match exchange {
-            // The envelope is decoded by `finish` from the bytes already read; the generated
-            // client gets the response back (its body read) and the `post` hook stops it
-            // before it decodes anything.
-            Exchange::Complete(seen, response) => (Ok(seen), response),
-            Exchange::Failed(error) => (Err(error), recorded_failure()),
+    /// Writes the outcome cell, once, and gives back the last response, if one arrived
+    /// (its body already read), for the generated client to end on.
+    fn stop(
+        &self,
+        exchange: Exchange,
+        attempts: u32,
+        outcome_unknown: bool,
+    ) -> Option<reqwest::Response> {
+        let (result, response) = match exchange {
+            Exchange::Complete(seen, response) => (Ok(seen), Some(response)),
+            Exchange::Failed(error) => (Err(error), None),
         };
-        self.record(Recorded {
-            outcome,
+        let written = self.outcome.set(Outcome {
+            result,
             attempts,
             outcome_unknown,
         });
+        // The generated client calls `exec` once per call, and `stop` ends it.
+        debug_assert!(written.is_ok(), "the outcome cell is written once");
         response
     }
 
@@ -548,24 +536,46 @@ impl CallContext {
         }
     }
 
-    /// Turns what the generated client returned, and what the transport saw, into the
-    /// caller's result.
+    /// Runs the generated call until it returns or the outcome cell is written, whichever
+    /// comes first: `Some` with what the generated method returned, `None` when the
+    /// transport recorded a failure with no response (the generated call then never
+    /// resumes, and is dropped here).
+    pub(crate) async fn outcome_of<F: Future>(&self, call: F) -> Option<F::Output> {
+        // Boxed: the generated call holds the attempt loop's future, which is large.
+        let mut call = Box::pin(call);
+        std::future::poll_fn(|cx| match call.as_mut().poll(cx) {
+            Poll::Ready(returned) => Poll::Ready(Some(returned)),
+            Poll::Pending if self.outcome.get().is_some() => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        })
+        .await
+    }
+
+    /// The caller's result: the outcome cell first, the envelope decoded from the bytes
+    /// the transport read. `returned` (what the generated method returned) only explains
+    /// an empty cell. `self` must be the last handle to the context: the generated client
+    /// that held the other is dropped.
     pub(crate) fn finish<E: Envelope + serde::de::DeserializeOwned>(
-        &self,
-        result: std::result::Result<ResponseValue<E>, progenitor_client::Error<FailureEnvelope>>,
+        self: Arc<Self>,
+        returned: Option<std::result::Result<ResponseValue<()>, progenitor_client::Error>>,
     ) -> Result<ApiResponse<E::Result>> {
-        let Some(recorded) = self.take() else {
+        let operation = self.operation;
+        // The generated client, which held the other handle, is dropped: this handle is
+        // the last, and the cell the caller's to take.
+        let mut context = Arc::into_inner(self);
+        let recorded = context.as_mut().and_then(|context| context.outcome.take());
+        let (Some(context), Some(recorded)) = (context, recorded) else {
             // The request never reached the transport: progenitor refused to build it.
-            let reason = match result {
-                Err(error) => error.to_string(),
-                Ok(_) => "no response was recorded".to_string(),
+            let reason = match returned {
+                Some(Err(error)) => error.to_string(),
+                _ => format!("{operation}: no outcome was recorded"),
             };
             return Err(Error::InvalidArgument(
                 crate::core::error::InvalidArgument::new("request", reason),
             ));
         };
-        let outcome = match recorded.outcome {
-            Ok(seen) => self.reporter().decode::<E>(seen),
+        let outcome = match recorded.result {
+            Ok(seen) => context.reporter().decode::<E>(seen),
             Err(error) => Err(error),
         };
         match outcome {
@@ -573,7 +583,7 @@ impl CallContext {
             Err(Error::Api(api)) if api.status.is_success() => Err(Error::Api(api)),
             Err(cause) if recorded.outcome_unknown => {
                 Err(Error::OutcomeUnknown(Box::new(OutcomeUnknown {
-                    operation: self.operation,
+                    operation,
                     attempts: recorded.attempts,
                     cause,
                 })))
@@ -586,7 +596,7 @@ impl CallContext {
 impl Hooks for CallContext {
     fn prepare(&self, request: &mut reqwest::Request) {
         let headers = request.headers_mut();
-        headers.remove(API_VERSION);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, self.shared.user_agent.clone());
         self.shared.auth.apply(headers);
     }
@@ -608,24 +618,19 @@ impl ClientHooks<Inner> for generated::Client {
         Ok(())
     }
 
+    /// The transport runs the call's attempts and writes the outcome cell. When a response
+    /// arrived, the generated method ends on it; when none did, there is nothing to return
+    /// and the call never resumes: the caller, which reads the cell first, drops it (see
+    /// [`CallContext::outcome_of`]).
     async fn exec(
         &self,
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        Ok(self.inner().0.send(self.client(), request).await)
-    }
-
-    /// The transport has recorded the outcome, and [`CallContext::finish`] decodes the
-    /// envelope from the bytes it read: the generated client stops here, without copying
-    /// the headers or decoding the body a second time. (The error never reaches the
-    /// caller: `finish` reads the record.)
-    async fn post<E>(
-        &self,
-        _result: &reqwest::Result<reqwest::Response>,
-        _info: &OperationInfo,
-    ) -> std::result::Result<(), progenitor_client::Error<E>> {
-        Err(progenitor_client::Error::Custom(String::new()))
+        match self.inner().0.send(self.client(), request).await {
+            Some(response) => Ok(response),
+            None => std::future::pending().await,
+        }
     }
 }
 
@@ -670,13 +675,4 @@ fn describe(exchange: &Exchange) -> &'static str {
         Exchange::Failed(Error::Transport(_)) => "connection failed",
         Exchange::Failed(_) => "unreadable response",
     }
-}
-
-/// What the generated client gets when the real failure is already recorded in the call's
-/// context. [`CallContext::finish`] reads the record first, so this response is never
-/// shown to anyone; it only lets the generated code run to its end.
-fn recorded_failure() -> reqwest::Response {
-    let mut response = http::Response::new(Bytes::new());
-    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-    reqwest::Response::from(response)
 }

@@ -2,10 +2,6 @@
 //!
 //! Only the types a call takes or returns are here; the envelopes they travel in are the
 //! client's business. Objects are `#[non_exhaustive]`, because Cloudflare adds fields: build
-//! one from `Default` (or its [`builder`]) and set fields, or let a request builder's setters
-//! do it.
+//! one from `Default` and set fields, or let a request builder's setters do it.
 
 include!(concat!(env!("OUT_DIR"), "/public_types.rs"));
-
-/// The error of a type's checked conversion, such as a string longer than its schema allows.
-pub use crate::generated::progenitor::types::error::ConversionError;

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::core::call_options::CallOptions;
 use crate::core::client::Client;
 use crate::core::error::{Error, Result, TransportError};
-use crate::core::transport::CallOptions;
 
 /// One deadline for a whole composite call, and the settings of its requests.
 #[derive(Clone, Debug)]
@@ -47,7 +47,7 @@ impl Budget {
                     reason: format!(
                         "the deadline of {budget:?} for the whole call passed before its next request"
                     ),
-                    source: None,
+                    reqwest: None,
                 })));
             }
             options.deadline = Some(left);

@@ -3,9 +3,9 @@
 use std::collections::HashSet;
 
 use crate::NameserverType;
+use crate::core::call_options::CallOptions;
 use crate::core::client::Client;
 use crate::core::error::{Error, InvalidArgument, Result};
-use crate::core::transport::CallOptions;
 use crate::types;
 use crate::workflows::budget::Budget;
 use crate::workflows::converge::state_normalized as normalized;
@@ -114,16 +114,12 @@ impl UseCustomNameservers {
         self
     }
 
-    // The settings below apply to each request the call makes, except the deadline, which
-    // bounds the whole call: each request gets what is left of it.
-    call_option_setters!();
-
     /// The request that adds one nameserver, with `options` for its call settings.
     fn add(&self, name: &str, options: CallOptions) -> crate::operations::AddCustomNameserver {
         self.client
             .add_custom_nameserver(&self.account_id, name)
             .set_ns_set(self.ns_set)
-            .with_options(options)
+            .call_options(options)
     }
 
     /// Checks every argument before sending anything: each add request as it would be sent,
@@ -199,3 +195,7 @@ impl UseCustomNameservers {
         })
     }
 }
+
+// The call options apply to each request the call makes, except the deadline, which bounds
+// the whole call: each request gets what is left of it.
+call_option_setters!(UseCustomNameservers);

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::StatusCode;
+use http::StatusCode;
 
 use crate::core::auth::AuthHeaders;
 use crate::core::error::{ApiError, Error, InvalidResponse, Result};

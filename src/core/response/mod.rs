@@ -4,13 +4,13 @@
 pub(crate) mod decode;
 pub(crate) mod read;
 
-use reqwest::StatusCode;
+use http::StatusCode;
 
 use crate::types::ResponseMessage;
 
 /// A successful call's result, with what came around it.
 ///
-/// [`send`](crate::AddCustomNameserver::send) returns just the result;
+/// [`send`](crate::operations::AddCustomNameserver::send) returns just the result;
 /// `send_with_details` returns this, for the envelope's non-fatal `messages` and the
 /// response's `cf-ray` id.
 #[derive(Clone, Debug)]

@@ -8,9 +8,9 @@ use serde_json::{Map, Value};
 
 use super::plan::{Plan, PlanOptions, known_refusals, leaves};
 use super::state::{DeclaredAccount, normalized};
+use crate::core::call_options::CallOptions;
 use crate::core::client::Client;
 use crate::core::error::{Error, InvalidArgument, Result};
-use crate::core::transport::CallOptions;
 use crate::types;
 use crate::workflows::budget::Budget;
 
@@ -235,7 +235,7 @@ impl Client {
                     Ok(self
                         .add_custom_nameserver(account, name.as_str())
                         .set_ns_set(*set)
-                        .with_options(budget.next()?))
+                        .call_options(budget.next()?))
                 };
                 match add()?.send().await {
                     Ok(ns) => {
@@ -249,7 +249,7 @@ impl Client {
                         let looked = match budget.next() {
                             Ok(options) => {
                                 self.list_custom_nameservers(account)
-                                    .with_options(options)
+                                    .call_options(options)
                                     .send()
                                     .await
                             }
@@ -285,7 +285,7 @@ impl Client {
             Step::RemoveNameserver { name } => {
                 match self
                     .delete_custom_nameserver(account, name.as_str())
-                    .with_options(budget.next()?)
+                    .call_options(budget.next()?)
                     .send()
                     .await
                 {
@@ -305,7 +305,7 @@ impl Client {
             Step::UpdateSettings { body } => {
                 let mut update = self
                     .update_dns_settings(account)
-                    .with_options(budget.next()?);
+                    .call_options(budget.next()?);
                 for (field, value) in leaves(body, "") {
                     update = update.set_field(&field, value);
                 }

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::state::{DeclaredAccount, normalized};
+use crate::core::call_options::CallOptions;
 use crate::core::client::Client;
 use crate::core::error::{Error, InvalidArgument, Result};
-use crate::core::transport::CallOptions;
 use crate::request::schema::{
     self, Kind, OP_ADD_CUSTOM_NAMESERVER, OP_DELETE_CUSTOM_NAMESERVER, OP_GET_DNS_SETTINGS,
     OP_UPDATE_DNS_SETTINGS, Schema,
@@ -373,7 +373,7 @@ impl Client {
         let nameservers = match &declared.custom_nameservers {
             Some(_) => Some(
                 self.list_custom_nameservers(&declared.account_id)
-                    .with_options(budget.next()?)
+                    .call_options(budget.next()?)
                     .send()
                     .await?,
             ),
@@ -382,7 +382,7 @@ impl Client {
         let settings = match declared.all_settings() {
             Some(_) => Some(
                 self.get_dns_settings(&declared.account_id)
-                    .with_options(budget.next()?)
+                    .call_options(budget.next()?)
                     .send()
                     .await?,
             ),
