@@ -195,8 +195,8 @@ pub fn variant_names(
             .collect::<Vec<_>>()
             .join(", ");
         return Err(format!(
-            "enum {enum_name}: no variant name can be derived for the value {}; {}",
-            nameless.join(", nor for the value "),
+            "enum {enum_name}: no variant name can be derived from a value: {}; {}",
+            nameless.join(", "),
             remedy(&example)
         ));
     }
@@ -213,12 +213,16 @@ pub fn variant_names(
         let example = by_name
             .iter()
             .filter(|(_, values)| values.len() > 1)
-            .flat_map(|(_, values)| values.iter().skip(1))
-            .map(|value| format!("{value:?}: SomeName"))
+            .flat_map(|(name, values)| {
+                values
+                    .iter()
+                    .map(move |value| format!("{value:?}: {name}…"))
+            })
             .collect::<Vec<_>>()
             .join(", ");
         return Err(format!(
-            "enum {enum_name}: the values {}; {}",
+            "enum {enum_name}: the values {}; {} (a value that a released version already \
+             named keeps that name)",
             collisions.join(", and the values "),
             remedy(&example)
         ));
@@ -343,7 +347,10 @@ mod tests {
             err.contains(r#"["ed25519", "ed 25519"] would all be the variant `Ed25519`"#),
             "{err}"
         );
-        assert!(err.contains(r#"{"ed 25519": SomeName}"#), "{err}");
+        assert!(
+            err.contains(r#"{"ed25519": Ed25519…, "ed 25519": Ed25519…}"#),
+            "{err}"
+        );
         assert_eq!(names(&["1.0", "10"]).unwrap(), ["V1_0", "V10"]);
     }
 

@@ -92,10 +92,12 @@ fn open_enum(name: &str, schema: &Value) -> TokenStream {
         #[doc = #doc]
         ///
         /// This enum is open: a value that this version of the crate does not know decodes
-        /// as `Unknown` with the value Cloudflare sent, and is sent back unchanged. Values
-        /// built from strings (`parse`, `From<&str>`, `From<String>`, deserializing) are the
-        /// known variant for a known value, so two values are equal exactly when they send
-        /// the same string; they are ordered by that string.
+        /// as `Unknown` with the value Cloudflare sent, and serializes unchanged. A request
+        /// sends an `Unknown` (one read back, or one typed) only when its builder says
+        /// `.allow_unknown_enum_values()`; otherwise it is refused before sending, as a typo
+        /// would be. Values built from strings (`parse`, `From<&str>`, `From<String>`,
+        /// deserializing) are the known variant for a known value, so two values are equal
+        /// exactly when they send the same string; they are ordered by that string.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #ty {

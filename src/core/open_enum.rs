@@ -20,6 +20,11 @@ use std::marker::PhantomData;
 /// A value of the open enum `E` that this version of the crate does not know, as Cloudflare
 /// sent it (or as a caller wrote it).
 ///
+/// A request sends one only when its builder says `.allow_unknown_enum_values()`, whether
+/// it was read back from Cloudflare or typed: once in a request the two look alike, and a
+/// typo must be refused before sending. A value read back is sent back with the same type
+/// (one type per enum, in requests and responses alike), so that call is all it takes.
+///
 /// It can only be made by `E`'s conversions from a string, which return the known variant
 /// for a known value, so an `UnknownValue` never holds a value `E` knows; and one enum's
 /// unknown value cannot be put into another enum, which may know it.

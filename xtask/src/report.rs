@@ -358,7 +358,7 @@ fn variant_of(names: &Result<BTreeMap<String, String>, String>, value: &str) -> 
         .as_ref()
         .ok()
         .and_then(|names| names.get(value).cloned())
-        .unwrap_or_else(|| "?".to_string())
+        .unwrap_or_else(|| "(none until the overlay names it)".to_string())
 }
 
 fn where_(key: &str) -> &str {
@@ -527,6 +527,15 @@ fn changed(key: &str, old: &Fact, new: &Fact) -> Vec<Change> {
                 "`{at}` gains the value {value:?}: variant `{}::{}` (the enum is #[non_exhaustive]; a value that decoded as `Unknown({value:?})` now decodes as the variant)",
                 b.enum_type,
                 variant_of(&names_b, value)
+            ),
+        );
+    }
+    if a.enum_varnames != b.enum_varnames {
+        push(
+            Semver::Patch,
+            format!(
+                "`{at}`: the overlay names values ({ENUM_VARNAMES}) {:?} → {:?}",
+                a.enum_varnames, b.enum_varnames
             ),
         );
     }
