@@ -79,6 +79,7 @@ fn main() {
     inline_plain_refs(&mut raw);
     prune_unreachable(&mut raw);
     let api = Api::read(&raw);
+    check_setter_names(&api);
 
     let for_progenitor = api.progenitor_spec();
     let spec: openapiv3::OpenAPI = serde_json::from_value(for_progenitor)
@@ -105,6 +106,33 @@ fn main() {
         "codegen-ms.txt",
         &format!("{}\n", started.elapsed().as_millis()),
     );
+}
+
+/// Every request field has a setter name of its own, from its path alone
+/// ([`names::setter`]): a field without one, or two fields with one, fail the build here.
+fn check_setter_names(api: &Api) {
+    for op in &api.operations {
+        let Some(body) = &op.body else { continue };
+        let mut fields = Vec::new();
+        api.fields(body, &[], &mut fields);
+        let setters = fields.iter().map(|field| {
+            let name = names::setter(&field.path).unwrap_or_else(|why| {
+                panic!(
+                    "{FRAGMENT}: {}: the field {} has no setter name: {why}; {}",
+                    op.id,
+                    field.path.join("."),
+                    names::SETTER_REMEDY
+                )
+            });
+            (name, field.path.join("."))
+        });
+        names::check_unique(
+            &format!("{FRAGMENT}: setters of {}", op.id),
+            names::SETTER_REMEDY,
+            setters,
+        )
+        .unwrap_or_else(|message| panic!("{message}"));
+    }
 }
 
 fn write(dir: &Path, name: &str, content: &str) {

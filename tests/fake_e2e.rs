@@ -103,7 +103,7 @@ async fn the_fakes_own_checks_come_back_as_api_errors() {
     // An enum value this crate version does not know. Request types are non-exhaustive:
     // built from `Default`, field by field.
     let mut zone_defaults = ZoneDefaultsUpdate::default();
-    zone_defaults.zone_mode = Some(ZoneMode::Unknown("edge_only".into()));
+    zone_defaults.zone_mode = Some(ZoneMode::from("edge_only"));
     let mut body = DnsSettingsUpdate::default();
     body.zone_defaults = Some(zone_defaults);
     // The client refuses it as a typo, before sending...

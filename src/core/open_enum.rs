@@ -2,115 +2,122 @@
 //!
 //! Cloudflare adds enum values over time (`nameservers.type` gained `cloudflare.advanced`
 //! after the documentation pages were written). A closed Rust enum would turn such a
-//! response into a decoding error; an open enum decodes it as `Unknown(value)`, shows it
-//! to the caller, and sends it back unchanged. The generator (`build/open_enums.rs`) declares one open enum per enum
-//! schema of the OpenAPI fragment, with this macro, so the values live only in the fragment.
+//! response into a decoding error; an open enum decodes it as `Unknown`, shows it to the
+//! caller, and sends it back unchanged. The generator (`build/open_enums.rs`) writes one
+//! open enum per enum schema of the OpenAPI fragment, so the values live only in the
+//! fragment; this module holds what they share: [`UnknownValue`], the value an `Unknown`
+//! holds.
+//!
+//! A known value is always its variant: `Unknown` is only built by the enum's
+//! `From<&str>`, `From<String>`, `FromStr` and `Deserialize`, which look the value up
+//! first. So two values of an open enum are equal exactly when they send the same string,
+//! and `Hash` and `Ord` (which orders by the string sent) agree with that.
 
-/// Declares an open string enum: known variants plus `Unknown(String)`.
-macro_rules! open_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident: $description:literal {
-            $( $variant:ident = $value:literal, )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[doc = $description]
-        ///
-        /// This enum is open: a value that this version of the crate does not know decodes
-        /// as `Unknown` with the value Cloudflare sent, and is sent back unchanged. Build
-        /// values from strings with `parse` or `From<&str>`, which always pick the known
-        /// variant for a known value.
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum $name {
-            $(
-                #[doc = concat!("`", $value, "`")]
-                $variant,
-            )+
-            /// A value this version of the crate does not know, as Cloudflare sent it.
-            Unknown(String),
-        }
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
 
-        impl $name {
-            /// Every value this version of the crate knows, as they go on the wire.
-            pub const KNOWN: &'static [&'static str] = &[$($value),+];
-
-            /// The value as it goes on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( Self::$variant => $value, )+
-                    Self::Unknown(value) => value,
-                }
-            }
-
-            /// Whether this version of the crate knows the value.
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::Unknown(_))
-            }
-        }
-
-        impl ::std::str::FromStr for $name {
-            type Err = ::std::convert::Infallible;
-
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl ::std::convert::From<&str> for $name {
-            fn from(value: &str) -> Self {
-                match value {
-                    $( $value => Self::$variant, )+
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl ::std::convert::From<String> for $name {
-            fn from(value: String) -> Self {
-                match Self::from(value.as_str()) {
-                    Self::Unknown(_) => Self::Unknown(value),
-                    known => known,
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::std::string::String::deserialize(deserializer).map(Self::from)
-            }
-        }
-
-        impl ::schemars::JsonSchema for $name {
-            fn schema_name() -> ::std::borrow::Cow<'static, str> {
-                stringify!($name).into()
-            }
-
-            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                ::schemars::json_schema!({
-                    "description": $description,
-                    "type": "string",
-                    "anyOf": [
-                        { "enum": [$($value),+] },
-                        { "description": "A value that Cloudflare added after this version of the crate." }
-                    ]
-                })
-            }
-        }
-    };
+/// A value of the open enum `E` that this version of the crate does not know, as Cloudflare
+/// sent it (or as a caller wrote it).
+///
+/// A request sends one only when its builder says `.allow_unknown_enum_values()`, whether
+/// it was read back from Cloudflare or typed: once in a request the two look alike, and a
+/// typo must be refused before sending. A value read back is sent back with the same type
+/// (one type per enum, in requests and responses alike), so that call is all it takes.
+///
+/// It can only be made by `E`'s conversions from a string, which return the known variant
+/// for a known value, so an `UnknownValue` never holds a value `E` knows; and one enum's
+/// unknown value cannot be put into another enum, which may know it.
+///
+/// ```
+/// use cloudflare_account_dns::NameserverType;
+///
+/// let read: NameserverType = "cloudflare.next".parse().unwrap();
+/// let NameserverType::Unknown(value) = &read else { unreachable!() };
+/// assert_eq!(value.as_str(), "cloudflare.next");
+/// // A known value is never `Unknown`:
+/// assert_eq!(NameserverType::from("custom.account"), NameserverType::CustomAccount);
+/// ```
+pub struct UnknownValue<E> {
+    value: Box<str>,
+    of: PhantomData<fn() -> E>,
 }
 
-pub(crate) use open_enum;
+impl<E> UnknownValue<E> {
+    /// Wraps a value that `E` does not know. Only `E`'s conversions call this, after
+    /// looking the value up among `E`'s known values.
+    pub(crate) fn new(value: impl Into<Box<str>>) -> Self {
+        UnknownValue {
+            value: value.into(),
+            of: PhantomData,
+        }
+    }
+
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+impl<E> Clone for UnknownValue<E> {
+    fn clone(&self) -> Self {
+        UnknownValue::new(self.value.clone())
+    }
+}
+
+impl<E> fmt::Debug for UnknownValue<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.value, f)
+    }
+}
+
+impl<E> fmt::Display for UnknownValue<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.value)
+    }
+}
+
+impl<E> PartialEq for UnknownValue<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<E> Eq for UnknownValue<E> {}
+
+impl<E> Hash for UnknownValue<E> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+
+impl<E> PartialOrd for UnknownValue<E> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<E> Ord for UnknownValue<E> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.value.cmp(&other.value)
+    }
+}
+
+impl<E> AsRef<str> for UnknownValue<E> {
+    fn as_ref(&self) -> &str {
+        &self.value
+    }
+}
+
+/// The JSON Schema of an open enum: a string, one of the known values or any other (a value
+/// that Cloudflare added later).
+pub(crate) fn json_schema(description: &str, known: &[&str]) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": description,
+        "type": "string",
+        "anyOf": [
+            { "enum": known },
+            { "description": "A value that Cloudflare added after this version of the crate." }
+        ]
+    })
+}

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::names::{ident, pascal};
+use crate::names::{ENUM_VARNAMES, ident, inline_enum, pascal, setter, variant_names};
 use crate::spec::ref_target;
 
 /// One fact about the API, keyed by where it is.
@@ -50,6 +50,8 @@ struct FieldFacts {
     max_length: Option<u64>,
     enum_values: Vec<String>,
     enum_type: String,
+    /// The overlay's names of enum values (`x-enum-varnames`), value to variant name.
+    enum_varnames: BTreeMap<String, String>,
 }
 
 /// Every fact of a fragment, keyed (`op add_custom_nameserver`, `request
@@ -289,8 +291,17 @@ fn walk(fragment: &Value, schema: &Value, at: &mut Walk, out: &mut BTreeMap<Stri
             enum_type: if enum_values.is_empty() {
                 String::new()
             } else {
-                type_name.clone().unwrap_or_default()
+                // An inline enum is named from its property (build/prepare.rs).
+                type_name
+                    .clone()
+                    .unwrap_or_else(|| inline_enum(name, false))
             },
+            enum_varnames: get(ENUM_VARNAMES)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter_map(|(value, name)| Some((value.clone(), name.as_str()?.to_string())))
+                .collect(),
         };
         let key = if at.request {
             format!("{} {field_path}", at.key)
@@ -444,15 +455,34 @@ pub fn with_changelog_entry(changelog: &str, entry: &str) -> String {
 
 fn item(facts: &FieldFacts) -> String {
     if facts.request {
+        let path: Vec<&str> = facts.field.split('.').collect();
         format!(
             "setter `{}::{}`",
             facts.builder,
-            ident(&facts.field.replace('.', "_"))
+            setter(&path).unwrap_or_else(|why| format!("(none: {why})"))
         )
     } else {
         let name = facts.field.rsplit('.').next().unwrap_or(&facts.field);
         format!("field `{}::{}`", facts.owner, ident(name))
     }
+}
+
+/// The variant name of each enum value (value to name), as the build names them.
+fn variants(facts: &FieldFacts) -> Result<BTreeMap<String, String>, String> {
+    if facts.enum_values.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let values: Vec<&str> = facts.enum_values.iter().map(String::as_str).collect();
+    let names = variant_names(&facts.enum_type, &values, &facts.enum_varnames)?;
+    Ok(facts.enum_values.iter().cloned().zip(names).collect())
+}
+
+fn variant_of(names: &Result<BTreeMap<String, String>, String>, value: &str) -> String {
+    names
+        .as_ref()
+        .ok()
+        .and_then(|names| names.get(value).cloned())
+        .unwrap_or_else(|| "(none until the overlay names it)".to_string())
 }
 
 fn where_(key: &str) -> &str {
@@ -686,15 +716,41 @@ fn changed(key: &str, old: &Fact, new: &Fact) -> Vec<Change> {
             ),
         );
     }
+    let (names_a, names_b) = (variants(a), variants(b));
+    if let Err(why) = &names_b {
+        push(Semver::Major, format!("`{at}`: the build will fail: {why}"));
+    }
     for value in b.enum_values.iter().filter(|v| !a.enum_values.contains(v)) {
         push(
             Semver::Minor,
             format!(
                 "`{at}` gains the value {value:?}: variant `{}::{}` (the enum is #[non_exhaustive]; a value that decoded as `Unknown({value:?})` now decodes as the variant)",
                 b.enum_type,
-                pascal(value)
+                variant_of(&names_b, value)
             ),
         );
+    }
+    if a.enum_varnames != b.enum_varnames {
+        push(
+            Semver::Patch,
+            format!(
+                "`{at}`: the overlay names values ({ENUM_VARNAMES}) {:?} → {:?}",
+                a.enum_varnames, b.enum_varnames
+            ),
+        );
+    }
+    if let (Ok(names_a), Ok(names_b)) = (&names_a, &names_b) {
+        for (value, old) in names_a {
+            if let Some(new) = names_b.get(value).filter(|new| *new != old) {
+                push(
+                    Semver::Major,
+                    format!(
+                        "`{at}`: the variant of {value:?} is renamed `{}::{old}` → `{}::{new}` (x-enum-varnames)",
+                        a.enum_type, b.enum_type
+                    ),
+                );
+            }
+        }
     }
     for value in a.enum_values.iter().filter(|v| !b.enum_values.contains(v)) {
         push(
@@ -702,7 +758,7 @@ fn changed(key: &str, old: &Fact, new: &Fact) -> Vec<Change> {
             format!(
                 "`{at}` loses the value {value:?}: variant `{}::{}` goes",
                 a.enum_type,
-                pascal(value)
+                variant_of(&names_a, value)
             ),
         );
     }
