@@ -98,10 +98,6 @@ impl Api {
             .collect()
     }
 
-    /// The spec progenitor sees: request bodies as free-form objects (the builders send
-    /// exactly the JSON they assembled), success envelopes without fields the caller never
-    /// gets.
-
     /// Whether a named schema is an object that will grow.
     pub(crate) fn grows(&self, name: &str) -> bool {
         let schema = &self.schemas()[name];

@@ -43,6 +43,8 @@
 
 mod api;
 mod builders;
+mod deprecation;
+mod formats;
 mod names;
 mod open_enums;
 mod prepare;

@@ -28,6 +28,7 @@ impl Api {
         // minimum of exactly 1 turns `u32` into `NonZeroU32`, so that widening a bound
         // upstream would change a field's Rust type. The format alone picks the type.
         strip_integer_bounds(&mut spec["components"]);
+        crate::formats::plain_strings(&mut spec);
         let envelopes: BTreeSet<&str> = self
             .operations
             .iter()
@@ -83,7 +84,8 @@ impl Api {
         let tokens = generator
             .generate_tokens(spec)
             .unwrap_or_else(|e| panic!("progenitor cannot generate a client from {FRAGMENT}: {e}"));
-        let file = syn::parse2(tokens).expect("progenitor emits valid Rust");
+        let mut file = syn::parse2(tokens).expect("progenitor emits valid Rust");
+        crate::deprecation::mark_deprecated_fields(self, &mut file);
         prettyplease::unparse(&file)
     }
 }
