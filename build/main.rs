@@ -46,6 +46,7 @@ mod builders;
 mod deprecation;
 mod formats;
 mod names;
+mod objects;
 mod open_enums;
 mod prepare;
 mod progenitor;

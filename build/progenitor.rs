@@ -29,6 +29,7 @@ impl Api {
         // upstream would change a field's Rust type. The format alone picks the type.
         strip_integer_bounds(&mut spec["components"]);
         crate::formats::plain_strings(&mut spec);
+        self.open_objects(&mut spec);
         let envelopes: BTreeSet<&str> = self
             .operations
             .iter()

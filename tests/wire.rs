@@ -279,10 +279,10 @@ async fn unknown_enum_values_and_fields_decode_and_stay_visible() {
         .send()
         .await
         .unwrap();
-    // Cloudflare deprecated `status` but still answers it: read as it comes.
-    #[allow(deprecated)]
-    let status = &ns.status;
-    assert_eq!(*status, CustomNameserverStatus::Unknown("suspended".into()));
+    assert_eq!(
+        ns.status,
+        CustomNameserverStatus::Unknown("suspended".into())
+    );
     assert_eq!(
         ns.dns_records[0].type_,
         Some(DnsRecordType::Unknown("SVCB".into()))

@@ -716,6 +716,130 @@ mod tests {
         );
     }
 
+    fn leaf(kind: Kind, deprecated: bool, description: &'static str) -> Schema {
+        Schema {
+            kind,
+            nullable: false,
+            deprecated,
+            description,
+            example: None,
+            default: None,
+        }
+    }
+
+    #[test]
+    fn formats_and_patterns_are_checked_with_the_field_named() {
+        static PATTERN: Pattern = Pattern::new("^[a-z]+$");
+        let schema = leaf(
+            Kind::String {
+                min_length: None,
+                max_length: None,
+                format: Some(&super::super::formats::UUID),
+                pattern: None,
+                values: &[],
+                closed: false,
+            },
+            false,
+            "",
+        );
+        let mut problems = Vec::new();
+        check_str(&schema, "not-a-uuid", Side::Server, &mut problems);
+        assert!(
+            problems[0].rule.starts_with("must be a UUID"),
+            "{problems:?}"
+        );
+        let schema = leaf(
+            Kind::String {
+                min_length: None,
+                max_length: None,
+                format: None,
+                pattern: Some(&PATTERN),
+                values: &[],
+                closed: false,
+            },
+            false,
+            "",
+        );
+        let mut problems = Vec::new();
+        check_str(&schema, "abc", Side::Server, &mut problems);
+        check_str(&schema, "ABC", Side::Server, &mut problems);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].rule, "must match the pattern ^[a-z]+$");
+    }
+
+    #[test]
+    fn deprecated_fields_are_found_at_any_depth_through_same() {
+        static OLD: Schema = Schema {
+            kind: Kind::Boolean,
+            nullable: false,
+            deprecated: true,
+            description: "Use b instead.",
+            example: None,
+            default: None,
+        };
+        static NEW: Schema = Schema {
+            kind: Kind::Boolean,
+            nullable: false,
+            deprecated: false,
+            description: "",
+            example: None,
+            default: None,
+        };
+        static INNER: Schema = Schema {
+            kind: Kind::Object {
+                properties: &[
+                    Property {
+                        name: "old",
+                        schema: &OLD,
+                        required: false,
+                    },
+                    Property {
+                        name: "new",
+                        schema: &NEW,
+                        required: false,
+                    },
+                ],
+                additional: true,
+            },
+            nullable: false,
+            deprecated: false,
+            description: "",
+            example: None,
+            default: None,
+        };
+        static SAME: Schema = Schema {
+            kind: Kind::Same(&INNER),
+            nullable: true,
+            deprecated: false,
+            description: "",
+            example: None,
+            default: None,
+        };
+        let root = leaf(
+            Kind::Object {
+                properties: &[
+                    Property {
+                        name: "inner",
+                        schema: &SAME,
+                        required: false,
+                    },
+                    Property {
+                        name: "old",
+                        schema: &OLD,
+                        required: false,
+                    },
+                ],
+                additional: true,
+            },
+            false,
+            "",
+        );
+        let body = serde_json::json!({"inner": {"old": true, "new": true}, "unknown": 1});
+        let mut found = Vec::new();
+        deprecated_fields(&root, body.as_object().unwrap(), "", &mut found);
+        assert_eq!(found, [("inner.old".to_string(), "Use b instead.")]);
+    }
+
     #[test]
     fn every_operation_has_a_unique_id_and_its_parameters_are_in_its_path() {
         let mut ids: Vec<&str> = OPERATIONS.iter().map(|op| op.id).collect();

@@ -32,10 +32,7 @@ pub async fn nameservers(
                 .map_err(|e| failed(&e))?;
             for ns in &list {
                 let set = format!(" (set {})", ns.ns_set);
-                // Cloudflare deprecated `status` but still answers it: shown as read.
-                #[allow(deprecated)]
-                let status = &ns.status;
-                out.text(&format!("{}{set} {status}\n", ns.ns_name));
+                out.text(&format!("{}{set} {}\n", ns.ns_name, ns.status));
             }
             out.json(json!({ "result": list }));
         }
