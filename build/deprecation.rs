@@ -5,14 +5,21 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::api::*;
+use serde_json::Value;
 
-/// Every deprecated property of a named object schema: schema name, property, description.
-fn deprecated_properties(api: &Api) -> BTreeMap<String, Vec<(String, String)>> {
+use crate::api::resolve;
+
+/// Every deprecated property of a named object schema of `spec`: schema name, property,
+/// description.
+fn deprecated_properties(spec: &Value) -> BTreeMap<String, Vec<(String, String)>> {
     let mut found: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for (name, schema) in api.schemas() {
+    let schemas = spec["components"]["schemas"]
+        .as_object()
+        .into_iter()
+        .flatten();
+    for (name, schema) in schemas {
         for (property, value) in schema["properties"].as_object().into_iter().flatten() {
-            let (_, inner) = resolve(&api.raw, value);
+            let (_, inner) = resolve(spec, value);
             let deprecated = value["deprecated"] == true || inner["deprecated"] == true;
             if deprecated {
                 let description = value["description"]
@@ -41,9 +48,11 @@ fn squashed(name: &str) -> String {
 
 /// Marks each generated struct field whose property Cloudflare deprecated
 /// `#[deprecated(note = …)]`, and lets the generated modules use them without a warning.
-/// Every deprecated property must be found, so that a renamed type cannot drop a warning.
-pub(crate) fn mark_deprecated_fields(api: &Api, file: &mut syn::File) {
-    let wanted = deprecated_properties(api);
+/// Every deprecated property of the spec progenitor saw must be found, so that a renamed
+/// type cannot drop a warning.
+pub(crate) fn mark_deprecated_fields(spec: &openapiv3::OpenAPI, file: &mut syn::File) {
+    let spec = serde_json::to_value(spec).expect("a spec is JSON");
+    let wanted = deprecated_properties(&spec);
     let mut marked = BTreeSet::new();
     let total: usize = wanted.values().map(Vec::len).sum();
     let by_type: BTreeMap<String, &Vec<(String, String)>> =

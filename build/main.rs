@@ -46,7 +46,6 @@ mod builders;
 mod deprecation;
 mod formats;
 mod names;
-mod objects;
 mod open_enums;
 mod prepare;
 mod progenitor;

@@ -29,7 +29,6 @@ impl Api {
         // upstream would change a field's Rust type. The format alone picks the type.
         strip_integer_bounds(&mut spec["components"]);
         crate::formats::plain_strings(&mut spec);
-        self.open_objects(&mut spec);
         let envelopes: BTreeSet<&str> = self
             .operations
             .iter()
@@ -86,7 +85,7 @@ impl Api {
             .generate_tokens(spec)
             .unwrap_or_else(|e| panic!("progenitor cannot generate a client from {FRAGMENT}: {e}"));
         let mut file = syn::parse2(tokens).expect("progenitor emits valid Rust");
-        crate::deprecation::mark_deprecated_fields(self, &mut file);
+        crate::deprecation::mark_deprecated_fields(spec, &mut file);
         prettyplease::unparse(&file)
     }
 }

@@ -815,20 +815,21 @@ mod tests {
             example: None,
             default: None,
         };
+        static ROOT: [Property; 2] = [
+            Property {
+                name: "inner",
+                schema: &SAME,
+                required: false,
+            },
+            Property {
+                name: "old",
+                schema: &OLD,
+                required: false,
+            },
+        ];
         let root = leaf(
             Kind::Object {
-                properties: &[
-                    Property {
-                        name: "inner",
-                        schema: &SAME,
-                        required: false,
-                    },
-                    Property {
-                        name: "old",
-                        schema: &OLD,
-                        required: false,
-                    },
-                ],
+                properties: &ROOT,
                 additional: true,
             },
             false,
