@@ -64,9 +64,7 @@ impl Api {
             (None, Some(max)) => rules.push(format!("At most {max} characters.")),
             (None, None) => {}
         }
-        if resolved["format"] == "hostname" {
-            rules.push("A hostname: dot-separated labels of letters, digits and hyphens.".into());
-        }
+        rules.extend(crate::formats::setter_rules(resolved));
         let ty = match resolved["type"].as_str() {
             Some("boolean") => ("bool".to_string(), "same"),
             Some("integer") => {

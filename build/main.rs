@@ -43,6 +43,8 @@
 
 mod api;
 mod builders;
+mod deprecation;
+mod formats;
 mod guardrails;
 mod names;
 mod open_enums;

@@ -44,7 +44,7 @@ impl Api {
         // minimum of exactly 1 turns `u32` into `NonZeroU32`, so that widening a bound
         // upstream would change a field's Rust type. The format alone picks the type.
         strip_integer_bounds(&mut spec["components"]);
-        strip_string_rules(&mut spec["components"]);
+        crate::formats::plain_strings(&mut spec);
         let envelopes: BTreeSet<&str> = self
             .operations
             .iter()
@@ -113,6 +113,7 @@ impl Api {
              update StripApiVersion in build/progenitor.rs"
         );
         self.check_positional_arguments(&file);
+        crate::deprecation::mark_deprecated_fields(spec, &mut file);
         prettyplease::unparse(&file)
     }
 
@@ -238,25 +239,6 @@ fn without_content(responses: Option<&mut Value>) {
         if let Some(response) = response.as_object_mut() {
             response.remove("content");
         }
-    }
-}
-
-/// Removes `minLength`, `maxLength` and `pattern` from every string schema: the checks
-/// hold them (the schema table), a response is read leniently, and given to typify they
-/// make a field a newtype named after its path (`CustomNameserverZoneTag`), which is not a
-/// type the crate exports.
-pub(crate) fn strip_string_rules(value: &mut Value) {
-    match value {
-        Value::Object(object) => {
-            if object.get("type").and_then(Value::as_str) == Some("string") {
-                for rule in ["minLength", "maxLength", "pattern"] {
-                    object.remove(rule);
-                }
-            }
-            object.values_mut().for_each(strip_string_rules);
-        }
-        Value::Array(items) => items.iter_mut().for_each(strip_string_rules),
-        _ => {}
     }
 }
 

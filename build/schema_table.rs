@@ -30,15 +30,13 @@ pub(crate) const CHECKED_KEYWORDS: &[&str] = &[
     "minLength",
     "minimum",
     "nullable",
+    "pattern",
     "properties",
     "readOnly",
     "required",
     "title",
     "type",
 ];
-
-/// The string formats the request checks understand.
-pub(crate) const CHECKED_STRING_FORMATS: &[&str] = &["hostname"];
 
 pub(crate) struct Table<'a> {
     pub(crate) api: &'a Api,
@@ -133,15 +131,20 @@ impl Table<'_> {
                 )
             }
             Some("string") => {
-                let format = match schema["format"].as_str() {
-                    None => "None".to_string(),
-                    Some(format) if CHECKED_STRING_FORMATS.contains(&format) => {
-                        format!("Some({})", lit(format))
+                let format = crate::formats::request_format(schema["format"].as_str(), where_);
+                let pattern = match schema.get("pattern") {
+                    Some(pattern) => {
+                        let source = crate::formats::request_pattern(pattern, where_);
+                        writeln!(
+                            self.out,
+                            "pub(crate) static P_{}: Pattern = Pattern::new({});",
+                            &ident[2..],
+                            lit(&source)
+                        )
+                        .unwrap();
+                        format!("Some(&P_{})", &ident[2..])
                     }
-                    Some(format) => panic!(
-                        "{FRAGMENT}: {where_} has format `{format}`, which the request checks do \
-                         not understand; teach build/schema_table.rs and src/request/schema.rs to check it"
-                    ),
+                    None => "None".to_string(),
                 };
                 let values: Vec<String> = schema["enum"]
                     .as_array()
@@ -157,7 +160,7 @@ impl Table<'_> {
                     None => "None".to_string(),
                 };
                 format!(
-                    "Kind::String {{ min_length: {}, max_length: {}, format: {format}, values: &[{}], closed: {closed} }}",
+                    "Kind::String {{ min_length: {}, max_length: {}, format: {format}, pattern: {pattern}, values: &[{}], closed: {closed} }}",
                     u("minLength"),
                     u("maxLength"),
                     values.join(", ")

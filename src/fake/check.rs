@@ -296,4 +296,28 @@ mod tests {
             .is_ok()
         );
     }
+
+    /// One rule for every object, however upstream writes it: a field the schema does not
+    /// name is accepted inside an object written inline (`zone_defaults.nameservers`) as
+    /// inside a named one (`zone_defaults.soa`, a `$ref`) and the body itself, and stored.
+    /// (Read back typed, a response type keeps it in `extra` where the overlay opens the
+    /// type, `additionalProperties: {}`, as it does `DnsSettings` and `ZoneDefaults`.)
+    #[test]
+    fn inline_and_named_objects_keep_unknown_fields_alike() {
+        let raw = br#"{"zone_defaults":{"nameservers":{"zz_new":1},"soa":{"zz_new":2},"zz_new":3},"zz_new":4}"#;
+        let checked = body(&OP_UPDATE_DNS_SETTINGS, raw).expect("Cloudflare's schema admits it");
+        let mut state = crate::fake::state::State::default();
+        let stored = state.update("a", &checked);
+        for pointer in [
+            "/zone_defaults/nameservers/zz_new",
+            "/zone_defaults/soa/zz_new",
+            "/zone_defaults/zz_new",
+            "/zz_new",
+        ] {
+            assert!(stored.pointer(pointer).is_some(), "{pointer} stored");
+        }
+        let typed: crate::types::DnsSettings = serde_json::from_value(stored).unwrap();
+        assert_eq!(typed.zone_defaults.extra["zz_new"], 3);
+        assert_eq!(typed.extra["zz_new"], 4);
+    }
 }

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::core::error::{Error, InvalidArgument, Result};
+pub(crate) mod formats;
 pub(crate) mod schema;
 
 use self::schema::{Operation, Side};
@@ -201,6 +202,9 @@ pub(crate) fn check(op: &Operation, params: &[&str], body: Option<&Body>) -> Res
 /// is checked by [`check`] alone: its plan reports a known refusal and goes on without it.
 pub(crate) fn check_call(op: &Operation, params: &[&str], body: Option<&Body>) -> Result<()> {
     check(op, params, body)?;
+    if let (Some(body), Some(schema)) = (body, op.body) {
+        warn_deprecated(op, schema, &body.map);
+    }
     if let Some(body) = body
         && let Some(refusal) = schema::KNOWN_REFUSALS
             .iter()
@@ -216,6 +220,22 @@ pub(crate) fn check_call(op: &Operation, params: &[&str], body: Option<&Body>) -
         .into());
     }
     Ok(())
+}
+
+/// Logs a warning for each field of a request body that Cloudflare deprecated, however it
+/// was set (a setter, which is also `#[deprecated]`; a whole body through `.body()`;
+/// `set_field`): the field still goes out, as asked.
+fn warn_deprecated(op: &Operation, schema: &schema::Schema, body: &Map<String, Value>) {
+    let mut found = Vec::new();
+    schema::deprecated_fields(schema, body, "", &mut found);
+    for (field, note) in found {
+        tracing::warn!(
+            operation = op.id,
+            field = field.as_str(),
+            "the request sets `{field}`, which Cloudflare deprecated{}{note}",
+            if note.is_empty() { "" } else { ": " },
+        );
+    }
 }
 
 /// The first problem found, as [`Error::InvalidArgument`] naming the field under `root`.
@@ -240,17 +260,17 @@ fn first_problem(problems: Vec<schema::Problem>, root: &str) -> Result<()> {
 
 /// What the schema cannot say about a path parameter: it must stay one path segment. A
 /// parameter without a format is limited to ASCII letters, digits, `-` and `_`, so that `..`,
-/// `/`, `%2F`, `?`, `#` and spaces can never change the request's path; a hostname's own
-/// rule already keeps it to one segment.
+/// `/`, `%2F`, `?`, `#` and spaces can never change the request's path; a format whose
+/// rule keeps it to one segment (a hostname, an address) needs no more.
 fn path_segment(param: &schema::Param, value: &str) -> Result<()> {
-    let has_format = matches!(
+    let one_segment = matches!(
         &param.schema.kind,
         schema::Kind::String {
-            format: Some(_),
+            format: Some(format),
             ..
-        }
+        } if format.one_segment
     );
-    if has_format {
+    if one_segment {
         return Ok(());
     }
     let field = param.name;

@@ -4,10 +4,12 @@
 //! The generator (`build/schema_table.rs`) turns every request body and path parameter schema of
 //! `openapi/cloudflare-account-dns.json` into the statics included below, and fails the
 //! build on any keyword this checker does not understand, so a constraint cannot sit in the
-//! fragment unchecked. What a schema cannot say is written here once, for every field: what
-//! `format: hostname` means.
+//! fragment unchecked. What a schema cannot say is written once, for every field, in
+//! [`formats`](super::formats): what each string format means, and how a `pattern` matches.
 
 use serde_json::Value;
+
+pub(crate) use super::formats::{Format, Pattern};
 
 /// One schema of the fragment.
 #[derive(Debug)]
@@ -15,10 +17,8 @@ pub(crate) struct Schema {
     pub(crate) kind: Kind,
     /// `null` is allowed.
     pub(crate) nullable: bool,
-    /// Cloudflare deprecated the field.
-    #[allow(dead_code)]
+    /// Cloudflare deprecated the field: sending it logs a warning.
     pub(crate) deprecated: bool,
-    #[allow(dead_code)]
     pub(crate) description: &'static str,
     /// The schema's `example`, as JSON.
     pub(crate) example: Option<&'static str>,
@@ -46,7 +46,10 @@ pub(crate) enum Kind {
     String {
         min_length: Option<u64>,
         max_length: Option<u64>,
-        format: Option<&'static str>,
+        /// The format (`build/formats.rs` lists those the crate checks).
+        format: Option<&'static Format>,
+        /// The `pattern`, an ECMA-262 regular expression the text must match.
+        pattern: Option<&'static Pattern>,
         /// The enum's values, if it is one.
         values: &'static [&'static str],
         /// Whether the client refuses other values too (only for enums that no response
@@ -376,6 +379,7 @@ impl<'p, 'v> Walk<'p, 'v> {
             min_length,
             max_length,
             format,
+            pattern,
             values,
             closed,
         } = &schema.kind
@@ -406,8 +410,14 @@ impl<'p, 'v> Walk<'p, 'v> {
                 return;
             }
         }
-        if *format == Some("hostname")
-            && let Some(rule) = hostname_rule(text)
+        if let Some(format) = format
+            && let Some(rule) = (format.rule)(text)
+        {
+            self.problem(rule);
+            return;
+        }
+        if let Some(pattern) = pattern
+            && let Some(rule) = pattern.rule(text)
         {
             self.problem(rule);
             return;
@@ -473,6 +483,45 @@ impl<'p, 'v> Walk<'p, 'v> {
                 ));
                 self.path.pop();
             }
+        }
+    }
+}
+
+/// The dotted paths of the fields of `object` (a value of `schema`) that Cloudflare
+/// deprecated, at any depth: only the fields the object holds are visited.
+pub(crate) fn deprecated_fields(
+    schema: &Schema,
+    object: &serde_json::Map<String, Value>,
+    prefix: &str,
+    out: &mut Vec<(String, &'static str)>,
+) {
+    let Kind::Object { properties, .. } = &resolved(schema).kind else {
+        return;
+    };
+    for (key, value) in object {
+        let Some(property) = properties.iter().find(|p| p.name == key) else {
+            continue;
+        };
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        let mut schema = property.schema;
+        let mut deprecated = schema.deprecated;
+        let mut description = schema.description;
+        while let Kind::Same(inner) = &schema.kind {
+            schema = inner;
+            deprecated |= schema.deprecated;
+            if description.is_empty() {
+                description = schema.description;
+            }
+        }
+        if deprecated {
+            out.push((path.clone(), description));
+        }
+        if let Value::Object(inner) = value {
+            deprecated_fields(schema, inner, &path, out);
         }
     }
 }
@@ -559,57 +608,6 @@ fn shown(value: &Value) -> String {
     }
 }
 
-/// What `format: hostname` means: at most 253 characters in dot-separated labels of 1 to
-/// 63 ASCII letters, digits and hyphens, none starting or ending with a hyphen (RFC 1123),
-/// and an optional final dot.
-/// Returns the rule broken, if any.
-pub(crate) fn hostname_rule(value: &str) -> Option<String> {
-    // A fully qualified name may end with the root's dot (`ns1.example.com.`): the JSON
-    // Schema `hostname` format Cloudflare's schema names admits it, as DNS does.
-    let value = value
-        .strip_suffix('.')
-        .filter(|v| !v.is_empty())
-        .unwrap_or(value);
-    if value.is_empty() {
-        return Some("must not be empty".to_string());
-    }
-    if value.len() > 253 {
-        return Some(format!(
-            "must be a hostname of at most 253 characters (got {})",
-            value.chars().count()
-        ));
-    }
-    for label in value.split('.') {
-        let rule = if label.is_empty() {
-            Some("must not have an empty label (no leading, trailing or double dots)".to_string())
-        } else if label.len() > 63 {
-            Some(format!(
-                "must have labels of at most 63 characters (label {label:?} has {})",
-                label.len()
-            ))
-        } else if let Some(bad) = label
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
-        {
-            Some(format!(
-                "must be a hostname of ASCII letters, digits, hyphens and dots (found {}; \
-                 write internationalized names in punycode)",
-                escape_char(bad)
-            ))
-        } else if label.starts_with('-') || label.ends_with('-') {
-            Some(format!(
-                "must not have a label that starts or ends with a hyphen ({label:?})"
-            ))
-        } else {
-            None
-        };
-        if rule.is_some() {
-            return rule;
-        }
-    }
-    None
-}
-
 /// Text quoted for a message, JSON style: `"a.b"`, with `"`, `\\` and every character that
 /// does not print escaped (`\u007f`).
 pub(crate) fn quoted(text: &str) -> String {
@@ -638,27 +636,6 @@ pub(crate) fn escape_char(c: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hostnames() {
-        let ok = |v: &str| hostname_rule(v).is_none();
-        assert!(ok("ns1.example.com"));
-        assert!(ok("a"));
-        assert!(ok("xn--bcher-kva.example"));
-        assert!(ok(&format!("{}.com", "a".repeat(63))));
-        assert!(!ok(&format!("{}.com", "a".repeat(64))));
-        // The root's final dot, which JSON Schema's `hostname` (RFC 1123) admits.
-        assert!(ok("ns1.example.com."));
-        assert!(!ok("ns1.example.com.."));
-        assert!(!ok("."));
-        assert!(!ok(".example.com"));
-        assert!(!ok("ns1..example.com"));
-        assert!(!ok("ns_1.example.com"));
-        assert!(!ok("-ns1.example.com"));
-        assert!(!ok("ns1-.example.com"));
-        assert!(!ok("bücher.example"));
-        assert!(!ok(""));
-    }
 
     #[test]
     fn whole_numbers_may_be_written_as_floats() {
@@ -737,6 +714,131 @@ mod tests {
                 .starts_with("must be between 30 and 86400 inclusive (got 1"),
             "{problems:?}"
         );
+    }
+
+    fn leaf(kind: Kind, deprecated: bool, description: &'static str) -> Schema {
+        Schema {
+            kind,
+            nullable: false,
+            deprecated,
+            description,
+            example: None,
+            default: None,
+        }
+    }
+
+    #[test]
+    fn formats_and_patterns_are_checked_with_the_field_named() {
+        static PATTERN: Pattern = Pattern::new("^[a-z]+$");
+        let schema = leaf(
+            Kind::String {
+                min_length: None,
+                max_length: None,
+                format: Some(&super::super::formats::UUID),
+                pattern: None,
+                values: &[],
+                closed: false,
+            },
+            false,
+            "",
+        );
+        let mut problems = Vec::new();
+        check_str(&schema, "not-a-uuid", Side::Server, &mut problems);
+        assert!(
+            problems[0].rule.starts_with("must be a UUID"),
+            "{problems:?}"
+        );
+        let schema = leaf(
+            Kind::String {
+                min_length: None,
+                max_length: None,
+                format: None,
+                pattern: Some(&PATTERN),
+                values: &[],
+                closed: false,
+            },
+            false,
+            "",
+        );
+        let mut problems = Vec::new();
+        check_str(&schema, "abc", Side::Server, &mut problems);
+        check_str(&schema, "ABC", Side::Server, &mut problems);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].rule, "must match the pattern ^[a-z]+$");
+    }
+
+    #[test]
+    fn deprecated_fields_are_found_at_any_depth_through_same() {
+        static OLD: Schema = Schema {
+            kind: Kind::Boolean,
+            nullable: false,
+            deprecated: true,
+            description: "Use b instead.",
+            example: None,
+            default: None,
+        };
+        static NEW: Schema = Schema {
+            kind: Kind::Boolean,
+            nullable: false,
+            deprecated: false,
+            description: "",
+            example: None,
+            default: None,
+        };
+        static INNER: Schema = Schema {
+            kind: Kind::Object {
+                properties: &[
+                    Property {
+                        name: "old",
+                        schema: &OLD,
+                        required: false,
+                    },
+                    Property {
+                        name: "new",
+                        schema: &NEW,
+                        required: false,
+                    },
+                ],
+                additional: true,
+            },
+            nullable: false,
+            deprecated: false,
+            description: "",
+            example: None,
+            default: None,
+        };
+        static SAME: Schema = Schema {
+            kind: Kind::Same(&INNER),
+            nullable: true,
+            deprecated: false,
+            description: "",
+            example: None,
+            default: None,
+        };
+        static ROOT: [Property; 2] = [
+            Property {
+                name: "inner",
+                schema: &SAME,
+                required: false,
+            },
+            Property {
+                name: "old",
+                schema: &OLD,
+                required: false,
+            },
+        ];
+        let root = leaf(
+            Kind::Object {
+                properties: &ROOT,
+                additional: true,
+            },
+            false,
+            "",
+        );
+        let body = serde_json::json!({"inner": {"old": true, "new": true}, "unknown": 1});
+        let mut found = Vec::new();
+        deprecated_fields(&root, body.as_object().unwrap(), "", &mut found);
+        assert_eq!(found, [("inner.old".to_string(), "Use b instead.")]);
     }
 
     #[test]

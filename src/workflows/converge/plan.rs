@@ -613,9 +613,9 @@ fn is_hostname(schema: Option<&'static Schema>) -> bool {
     matches!(
         &schema.kind,
         Kind::String {
-            format: Some("hostname"),
+            format: Some(format),
             ..
-        }
+        } if format.name == "hostname"
     )
 }
 

@@ -142,6 +142,7 @@ fn to_json_schema(schema: &'static Schema) -> Value {
             min_length,
             max_length,
             format,
+            pattern,
             values,
             closed,
         } => {
@@ -152,7 +153,10 @@ fn to_json_schema(schema: &'static Schema) -> Value {
                 out.insert("maxLength".into(), (*n).into());
             }
             if let Some(format) = format {
-                out.insert("format".into(), (*format).into());
+                out.insert("format".into(), format.name.into());
+            }
+            if let Some(pattern) = pattern {
+                out.insert("pattern".into(), pattern.source.into());
             }
             if !values.is_empty() {
                 let values: Vec<Value> = values.iter().map(|v| Value::from(*v)).collect();
