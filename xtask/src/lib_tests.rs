@@ -421,3 +421,22 @@ fn a_new_success_status_and_a_query_parameter_are_reported() {
         "{report}"
     );
 }
+
+#[test]
+fn a_format_or_pattern_is_a_rule_not_a_type() {
+    let report = report_of("formats", |s| {
+        let schemas = schemas(s);
+        schemas["dns-custom-nameservers_CustomNS"]["properties"]["zone_tag"]["format"] =
+            json!("uuid");
+        schemas["dns-custom-nameservers_ns_name"]["pattern"] = json!("^[a-z0-9.-]+$");
+    });
+    assert!(!report.contains("changes type"), "{report}");
+    assert!(
+        report.contains("[behaviour] `CustomNameserver.zone_tag` string rules none → format uuid (still a String"),
+        "{report}"
+    );
+    assert!(
+        report.contains("[breaking] `add_custom_nameserver ns_name` string rules format hostname → format hostname, pattern ^[a-z0-9.-]+$: values once accepted may be refused"),
+        "{report}"
+    );
+}

@@ -47,6 +47,9 @@ struct FieldFacts {
     minimum: Option<f64>,
     maximum: Option<f64>,
     min_length: Option<u64>,
+    /// A string's `format` and `pattern`: rules the request checks hold (every string is a
+    /// `String` in Rust, whatever its format).
+    string_rules: Vec<String>,
     max_length: Option<u64>,
     enum_values: Vec<String>,
     enum_type: String,
@@ -275,8 +278,9 @@ fn walk(fragment: &Value, schema: &Value, at: &mut Walk, out: &mut BTreeMap<Stri
                 get("type").and_then(Value::as_str),
                 get("format").and_then(Value::as_str),
             ) {
-                (Some(t), Some(f)) => format!("{t} ({f})"),
-                (Some(t), None) => t.to_string(),
+                // A number's format picks its Rust type (`u8`, `u32`); a string's does not.
+                (Some(t), Some(f)) if t != "string" => format!("{t} ({f})"),
+                (Some(t), _) => t.to_string(),
                 (None, _) if is_object => "object".to_string(),
                 (None, _) => "any".to_string(),
             },
@@ -286,6 +290,15 @@ fn walk(fragment: &Value, schema: &Value, at: &mut Walk, out: &mut BTreeMap<Stri
             minimum: get("minimum").and_then(Value::as_f64),
             maximum: get("maximum").and_then(Value::as_f64),
             min_length: get("minLength").and_then(Value::as_u64),
+            string_rules: ["format", "pattern"]
+                .into_iter()
+                .filter(|_| get("type").and_then(Value::as_str) == Some("string"))
+                .filter_map(|key| {
+                    get(key)
+                        .and_then(Value::as_str)
+                        .map(|v| format!("{key} {v}"))
+                })
+                .collect(),
             max_length: get("maxLength").and_then(Value::as_u64),
             enum_values: enum_values.clone(),
             enum_type: if enum_values.is_empty() {
@@ -759,6 +772,39 @@ fn changed(key: &str, old: &Fact, new: &Fact) -> Vec<Change> {
                 "`{at}` loses the value {value:?}: variant `{}::{}` goes",
                 a.enum_type,
                 variant_of(&names_a, value)
+            ),
+        );
+    }
+    if a.string_rules != b.string_rules {
+        let show = |rules: &[String]| {
+            if rules.is_empty() {
+                "none".to_string()
+            } else {
+                rules.join(", ")
+            }
+        };
+        // In a request, a new or different rule can refuse values once accepted; one that
+        // goes accepts more. A response field is a `String` whatever its rules.
+        let stricter = b
+            .string_rules
+            .iter()
+            .any(|rule| !a.string_rules.contains(rule));
+        let semver = match (b.request, stricter) {
+            (true, true) => Semver::Major,
+            (true, false) => Semver::Minor,
+            (false, _) => Semver::Patch,
+        };
+        push(
+            semver,
+            format!(
+                "`{at}` string rules {} → {}{}",
+                show(&a.string_rules),
+                show(&b.string_rules),
+                match (b.request, stricter) {
+                    (true, true) => ": values once accepted may be refused before sending",
+                    (true, false) => "",
+                    (false, _) => " (still a String; nothing is checked in a response)",
+                }
             ),
         );
     }
