@@ -28,7 +28,7 @@ enum Fact {
         location: String,
         required: bool,
     },
-    Field(FieldFacts),
+    Field(Box<FieldFacts>),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -321,7 +321,7 @@ fn walk(fragment: &Value, schema: &Value, at: &mut Walk, out: &mut BTreeMap<Stri
         } else {
             format!("{} {}.{name}", at.key, at.owner)
         };
-        out.insert(key, Fact::Field(facts));
+        out.insert(key, Fact::Field(Box::new(facts)));
         if is_object || target.get("items").is_some() {
             let inner = if is_object {
                 property
