@@ -79,19 +79,18 @@ pub(crate) const STRING_FORMATS: &[StringFormat] = &[
     },
 ];
 
-/// The check of a request field's `format`, as the schema table writes it; a format the
-/// table does not list fails the build, naming the field and the remedy.
-pub(crate) fn request_format(format: Option<&str>, where_: &str) -> String {
-    let Some(format) = format else {
-        return "None".to_string();
-    };
+/// The check of a request field's `format` (the name of its static in
+/// src/request/formats.rs), `None` without a format; a format the table does not list fails
+/// the build, naming the field and the remedy.
+pub(crate) fn request_format(format: Option<&str>, where_: &str) -> Option<&'static str> {
+    let format = format?;
     match STRING_FORMATS.iter().find(|f| f.name == format) {
         Some(known) => {
             assert_eq!(
                 known.rust_type, "String",
                 "build/formats.rs: only String fields are generated"
             );
-            format!("Some(&crate::request::formats::{})", known.check)
+            Some(known.check)
         }
         None => {
             let known: Vec<&str> = STRING_FORMATS.iter().map(|f| f.name).collect();

@@ -3,13 +3,13 @@
 //! known refusals and example values.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{ToTokens as _, format_ident, quote};
 use serde_json::{Map, Value, json};
 
 use crate::api::*;
 use crate::names::*;
-use crate::text::*;
 use crate::{FRAGMENT, SCHEMAS};
 
 /// The keywords the request checks understand. A request schema that uses any other
@@ -40,32 +40,33 @@ pub(crate) const CHECKED_KEYWORDS: &[&str] = &[
 
 pub(crate) struct Table<'a> {
     pub(crate) api: &'a Api,
-    pub(crate) out: String,
-    /// Named schemas already emitted, by name.
-    pub(crate) done: BTreeMap<String, String>,
+    /// The statics emitted so far, each after the ones it refers to.
+    pub(crate) out: TokenStream,
+    /// Named schemas already emitted: the name of their static, by schema name.
+    pub(crate) done: BTreeMap<String, Ident>,
 }
 
 impl Table<'_> {
     /// Emits the static of a schema and returns its name.
-    pub(crate) fn node(&mut self, schema: &Value, hint: &str, where_: &str) -> String {
+    pub(crate) fn node(&mut self, schema: &Value, hint: &str, where_: &str) -> Ident {
         if let Some(name) = ref_name(schema) {
             if let Some(done) = self.done.get(name) {
                 return done.clone();
             }
-            let ident = format!("S_{}", upper(name));
+            let ident = format_ident!("S_{}", upper(name));
             self.done.insert(name.to_string(), ident.clone());
             let named = schema_named(&self.api.raw, name).clone();
             self.emit(&ident, &named, name, &format!("schema {name}"), Some(name));
             return ident;
         }
-        let ident = format!("S_{}", upper(hint));
+        let ident = format_ident!("S_{}", upper(hint));
         self.emit(&ident, schema, hint, where_, None);
         ident
     }
 
     pub(crate) fn emit(
         &mut self,
-        ident: &str,
+        ident: &Ident,
         schema: &Value,
         hint: &str,
         where_: &str,
@@ -100,78 +101,93 @@ impl Table<'_> {
                 hint,
                 where_,
             );
-            writeln!(
-                self.out,
-                "pub(crate) static {ident}: Schema = Schema {{ kind: Kind::Same(&{target}), nullable: {nullable}, deprecated: {deprecated}, description: {}, example: {}, default: {} }};",
-                lit(&description),
-                opt_json(schema.get("example")),
-                opt_json(schema.get("default")),
-            )
-            .unwrap();
+            self.schema_static(
+                ident,
+                quote! { Kind::Same(&#target) },
+                (nullable, deprecated, &description),
+                schema,
+            );
             return;
         }
         let schema = inner;
         let kind = match schema["type"].as_str() {
-            Some("boolean") => "Kind::Boolean".to_string(),
+            Some("boolean") => quote! { Kind::Boolean },
             Some("integer") => {
                 let (format_min, format_max) = integer_range(schema["format"].as_str(), where_);
                 let min = bound(schema.get("minimum"), format_min, i128::max, where_);
                 let max = bound(schema.get("maximum"), format_max, i128::min, where_);
-                format!("Kind::Integer {{ min: {min}, max: {max} }}")
+                quote! { Kind::Integer { min: #min, max: #max } }
             }
             Some("number") => {
-                let f = |v: Option<&Value>| match v.and_then(Value::as_f64) {
-                    Some(v) => format!("Some({v:?})"),
-                    None => "None".to_string(),
+                let f = |v: Option<&Value>| {
+                    option(v.and_then(Value::as_f64).map(|v| {
+                        let literal = Literal::f64_unsuffixed(v.abs());
+                        if v.is_sign_negative() {
+                            quote! { -#literal }
+                        } else {
+                            quote! { #literal }
+                        }
+                    }))
                 };
-                format!(
-                    "Kind::Number {{ min: {}, max: {} }}",
-                    f(schema.get("minimum")),
-                    f(schema.get("maximum"))
-                )
+                let (min, max) = (f(schema.get("minimum")), f(schema.get("maximum")));
+                quote! { Kind::Number { min: #min, max: #max } }
             }
             Some("string") => {
                 let format = crate::formats::request_format(schema["format"].as_str(), where_);
+                let format = match format {
+                    Some(check) => {
+                        let check = Ident::new(check, Span::call_site());
+                        quote! { Some(&crate::request::formats::#check) }
+                    }
+                    None => quote! { None },
+                };
                 let pattern = match schema.get("pattern") {
                     Some(pattern) => {
                         let source = crate::formats::request_pattern(pattern, where_);
-                        writeln!(
-                            self.out,
-                            "pub(crate) static P_{}: Pattern = Pattern::new({});",
-                            &ident[2..],
-                            lit(&source)
-                        )
-                        .unwrap();
-                        format!("Some(&P_{})", &ident[2..])
+                        let name = ident.to_string();
+                        let pattern = format_ident!("P_{}", &name[2..]);
+                        self.out.extend(quote! {
+                            pub(crate) static #pattern: Pattern = Pattern::new(#source);
+                        });
+                        quote! { Some(&#pattern) }
                     }
-                    None => "None".to_string(),
+                    None => quote! { None },
                 };
-                let values: Vec<String> = schema["enum"]
+                let values: Vec<&str> = schema["enum"]
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .map(|v| lit(v.as_str().expect("string enum values")))
+                    .map(|v| v.as_str().expect("string enum values"))
                     .collect();
                 // Values are checked where people type them; a request that means to send a
                 // value newer than the crate says so (`allow_unknown_enum_values`).
                 let closed = !values.is_empty();
-                let u = |key: &str| match schema.get(key).and_then(Value::as_u64) {
-                    Some(v) => format!("Some({v})"),
-                    None => "None".to_string(),
+                let u = |key: &str| {
+                    option(
+                        schema
+                            .get(key)
+                            .and_then(Value::as_u64)
+                            .map(|v| Literal::u64_unsuffixed(v).into_token_stream()),
+                    )
                 };
-                format!(
-                    "Kind::String {{ min_length: {}, max_length: {}, format: {format}, pattern: {pattern}, values: &[{}], closed: {closed} }}",
-                    u("minLength"),
-                    u("maxLength"),
-                    values.join(", ")
-                )
+                let (min_length, max_length) = (u("minLength"), u("maxLength"));
+                quote! {
+                    Kind::String {
+                        min_length: #min_length,
+                        max_length: #max_length,
+                        format: #format,
+                        pattern: #pattern,
+                        values: &[#(#values),*],
+                        closed: #closed,
+                    }
+                }
             }
             Some("array") => {
                 let items = schema
                     .get("items")
                     .unwrap_or_else(|| panic!("{FRAGMENT}: {where_} is an array without items"));
                 let items = self.node(items, &format!("{hint}Item"), &format!("{where_}[]"));
-                format!("Kind::Array {{ items: &{items} }}")
+                quote! { Kind::Array { items: &#items } }
             }
             Some("object") | None
                 if schema.get("properties").is_some() || schema["type"] == "object" =>
@@ -189,11 +205,10 @@ impl Table<'_> {
                         &format!("{hint}_{}", snake(property)),
                         &format!("{where_}.{property}"),
                     );
-                    properties.push(format!(
-                        "Property {{ name: {}, schema: &{target}, required: {} }}",
-                        lit(property),
-                        required.contains(&property.as_str())
-                    ));
+                    let required = required.contains(&property.as_str());
+                    properties.push(quote! {
+                        Property { name: #property, schema: &#target, required: #required }
+                    });
                 }
                 for name in &required {
                     if schema["properties"].get(name).is_none() {
@@ -201,39 +216,71 @@ impl Table<'_> {
                     }
                 }
                 let additional = match schema.get("additionalProperties") {
-                    None | Some(Value::Bool(true)) => "true",
-                    Some(Value::Bool(false)) => "false",
-                    Some(Value::Object(o)) if o.is_empty() => "true",
+                    None | Some(Value::Bool(true)) => true,
+                    Some(Value::Bool(false)) => false,
+                    Some(Value::Object(o)) if o.is_empty() => true,
                     Some(other) => panic!(
                         "{FRAGMENT}: {where_}: additionalProperties {other} is not supported in \
                          requests (true, false or {{}})"
                     ),
                 };
-                format!(
-                    "Kind::Object {{ properties: &[{}], additional: {additional} }}",
-                    properties.join(", ")
-                )
+                quote! { Kind::Object { properties: &[#(#properties),*], additional: #additional } }
             }
-            None => "Kind::Any".to_string(),
+            None => quote! { Kind::Any },
             Some(other) => {
                 panic!("{FRAGMENT}: {where_} has type `{other}`, which is not supported")
             }
         };
-        writeln!(
-            self.out,
-            "pub(crate) static {ident}: Schema = Schema {{ kind: {kind}, nullable: {nullable}, deprecated: {deprecated}, description: {}, example: {}, default: {} }};",
-            lit(&description),
-            opt_json(schema.get("example")),
-            opt_json(schema.get("default")),
-        )
-        .unwrap();
+        self.schema_static(ident, kind, (nullable, deprecated, &description), &schema);
+    }
+
+    /// Emits `static {ident}: Schema` of this kind, with the `example` and `default` of
+    /// `schema`.
+    fn schema_static(
+        &mut self,
+        ident: &Ident,
+        kind: TokenStream,
+        (nullable, deprecated, description): (bool, bool, &str),
+        schema: &Value,
+    ) {
+        let example = opt_json(schema.get("example"));
+        let default = opt_json(schema.get("default"));
+        self.out.extend(quote! {
+            pub(crate) static #ident: Schema = Schema {
+                kind: #kind,
+                nullable: #nullable,
+                deprecated: #deprecated,
+                description: #description,
+                example: #example,
+                default: #default,
+            };
+        });
     }
 }
 
-pub(crate) fn opt_json(value: Option<&Value>) -> String {
+/// `Some(value)` or `None`.
+fn option(value: Option<TokenStream>) -> TokenStream {
     match value {
-        Some(value) => format!("Some({})", lit(&value.to_string())),
-        None => "None".to_string(),
+        Some(value) => quote! { Some(#value) },
+        None => quote! { None },
+    }
+}
+
+/// A JSON value as a text literal (`Some("…")`), or `None`.
+pub(crate) fn opt_json(value: Option<&Value>) -> TokenStream {
+    option(value.map(|value| {
+        let text = value.to_string();
+        quote! { #text }
+    }))
+}
+
+/// An integer literal, negative ones as `-` and the magnitude.
+fn integer(value: i128) -> TokenStream {
+    let literal = Literal::u128_unsuffixed(value.unsigned_abs());
+    if value < 0 {
+        quote! { -#literal }
+    } else {
+        quote! { #literal }
     }
 }
 
@@ -260,7 +307,7 @@ pub(crate) fn bound(
     from_format: Option<i128>,
     pick: fn(i128, i128) -> i128,
     where_: &str,
-) -> String {
+) -> TokenStream {
     let stated = value.map(|v| {
         v.as_i64()
             .map(i128::from)
@@ -269,11 +316,12 @@ pub(crate) fn bound(
                 panic!("{FRAGMENT}: {where_}: an integer bound must be an integer, not {v}")
             })
     });
-    match (stated, from_format) {
-        (Some(a), Some(b)) => format!("Some({})", pick(a, b)),
-        (Some(a), None) | (None, Some(a)) => format!("Some({a})"),
-        (None, None) => "None".to_string(),
-    }
+    let bound = match (stated, from_format) {
+        (Some(a), Some(b)) => Some(pick(a, b)),
+        (Some(a), None) | (None, Some(a)) => Some(a),
+        (None, None) => None,
+    };
+    option(bound.map(integer))
 }
 
 /// The value a new account (or a new record) of the fake holds for a schema: what the
@@ -346,13 +394,13 @@ pub(crate) fn allowed_value(raw: &Value, schema: &Value) -> Value {
 
 /// The refusals the overlay declares (`x-known-refusals` on a request field), as static
 /// data: the plan reports them before sending, and the fake answers them.
-pub(crate) fn known_refusals(api: &Api) -> String {
+pub(crate) fn known_refusals(api: &Api) -> TokenStream {
     pub(crate) fn walk(
         raw: &Value,
         schema: &Value,
         path: &str,
         op: &str,
-        out: &mut Vec<String>,
+        out: &mut Vec<TokenStream>,
         depth: usize,
     ) {
         if depth > 16 {
@@ -364,15 +412,21 @@ pub(crate) fn known_refusals(api: &Api) -> String {
                     panic!("{FRAGMENT}: {op}: {path}: x-known-refusals needs `{key}`")
                 })
             };
-            out.push(format!(
-                "KnownRefusal {{ operation: {}, field: {}, value: {}, status: {}, code: {}, message: {} }}",
-                lit(op),
-                lit(path),
-                lit(&field("value").to_string()),
-                field("status").as_u64().expect("status is a number"),
-                field("code").as_i64().expect("code is a number"),
-                lit(field("message").as_str().expect("message is text")),
-            ));
+            let value = field("value").to_string();
+            let status =
+                Literal::u64_unsuffixed(field("status").as_u64().expect("status is a number"));
+            let code = integer(field("code").as_i64().expect("code is a number").into());
+            let message = field("message").as_str().expect("message is text");
+            out.push(quote! {
+                KnownRefusal {
+                    operation: #op,
+                    field: #path,
+                    value: #value,
+                    status: #status,
+                    code: #code,
+                    message: #message,
+                }
+            });
         }
         let (_, resolved) = resolve(raw, schema);
         for (property, value) in resolved["properties"].as_object().into_iter().flatten() {
@@ -390,20 +444,22 @@ pub(crate) fn known_refusals(api: &Api) -> String {
             walk(&api.raw, body, "", &op.id, &mut found, 0);
         }
     }
-    format!(
-        "/// What Cloudflare is known to refuse although the schema allows it, from the overlay's\n/// `x-known-refusals` (each with its evidence there).\n#[cfg_attr(not(feature = \"fake\"), allow(dead_code))]\npub(crate) static KNOWN_REFUSALS: &[KnownRefusal] = &[{}];\n",
-        found.join(", ")
-    )
+    quote! {
+        /// What Cloudflare is known to refuse although the schema allows it, from the overlay's
+        /// `x-known-refusals` (each with its evidence there).
+        #[cfg_attr(not(feature = "fake"), allow(dead_code))]
+        pub(crate) static KNOWN_REFUSALS: &[KnownRefusal] = &[#(#found),*];
+    }
 }
 
 impl Api {
     pub(crate) fn generate_schema_table(&self) -> String {
         let mut table = Table {
             api: self,
-            out: String::from("// Generated by build/schema_table.rs from the OpenAPI fragment.\n"),
+            out: TokenStream::new(),
             done: BTreeMap::new(),
         };
-        let mut operations = String::new();
+        let mut operations = TokenStream::new();
         for op in &self.operations {
             let mut params = Vec::new();
             for param in &op.params {
@@ -412,53 +468,56 @@ impl Api {
                     &format!("{}_{}", op.id, param.name),
                     &format!("{}: parameter {}", op.id, param.name),
                 );
-                params.push(format!(
-                    "Param {{ name: {}, schema: &{target} }}",
-                    lit(&param.name)
-                ));
+                let name = &param.name;
+                params.push(quote! { Param { name: #name, schema: &#target } });
             }
-            let body = match &op.body {
-                Some(body) => {
-                    let target = table.node(
-                        body,
-                        &format!("{}_body", op.id),
-                        &format!("{}: request body", op.id),
-                    );
-                    format!("Some(&{target})")
-                }
-                None => "None".to_string(),
-            };
+            let body = option(op.body.as_ref().map(|body| {
+                let target = table.node(
+                    body,
+                    &format!("{}_body", op.id),
+                    &format!("{}: request body", op.id),
+                );
+                quote! { &#target }
+            }));
             let envelope = schema_named(&self.raw, &op.envelope);
             let result_example = envelope
                 .pointer("/properties/result")
                 .and_then(|result| example(&self.raw, result, 0));
-            writeln!(
-                operations,
-                "/// `{} {}`: {}\npub(crate) static OP_{}: Operation = Operation {{ id: {}, method: {}, path: {}, params: &[{}], body: {body}, idempotent: {}, result_example: {} }};",
+            let result_example = opt_json(result_example.as_ref());
+            let doc = format!(
+                " `{} {}`: {}",
                 op.method,
                 op.path,
-                op.summary.replace('\n', " "),
-                upper(&op.id),
-                lit(&op.id),
-                lit(&op.method),
-                lit(&op.path),
-                params.join(", "),
-                op.idempotent,
-                opt_json(result_example.as_ref()),
-            )
-            .unwrap();
+                op.summary.replace('\n', " ")
+            );
+            let ident = format_ident!("OP_{}", upper(&op.id));
+            let (id, method, path, idempotent) = (&op.id, &op.method, &op.path, op.idempotent);
+            operations.extend(quote! {
+                #[doc = #doc]
+                pub(crate) static #ident: Operation = Operation {
+                    id: #id,
+                    method: #method,
+                    path: #path,
+                    params: &[#(#params),*],
+                    body: #body,
+                    idempotent: #idempotent,
+                    result_example: #result_example,
+                };
+            });
         }
-        let all: Vec<String> = self
+        let all = self
             .operations
             .iter()
-            .map(|op| format!("&OP_{}", upper(&op.id)))
-            .collect();
-        writeln!(
-            operations,
-            "/// Every operation of the fragment (the fake routes by them).\n#[cfg_attr(not(feature = \"fake\"), allow(dead_code))]\npub(crate) static OPERATIONS: &[&Operation] = &[{}];",
-            all.join(", ")
-        )
-        .unwrap();
-        table.out + &operations + &known_refusals(self)
+            .map(|op| format_ident!("OP_{}", upper(&op.id)));
+        operations.extend(quote! {
+            /// Every operation of the fragment (the fake routes by them).
+            #[cfg_attr(not(feature = "fake"), allow(dead_code))]
+            pub(crate) static OPERATIONS: &[&Operation] = &[#(&#all),*];
+        });
+        let mut items = table.out;
+        items.extend(operations);
+        items.extend(known_refusals(self));
+        let file = syn::parse2(items).expect("the schema table is valid Rust");
+        crate::text::unparse("build/schema_table.rs", file)
     }
 }

@@ -1,10 +1,5 @@
-//! Text the generated code carries: Rust string literals and rustdoc from the fragment's
-//! descriptions.
-
-/// A Rust string literal.
-pub(crate) fn lit(text: &str) -> String {
-    format!("{text:?}")
-}
+//! Text the generated code carries: rustdoc from the fragment's descriptions, and the
+//! printing of a generated file.
 
 /// Text for rustdoc: Cloudflare's descriptions are CommonMark, so a link `[text](url)`
 /// stays a link; other brackets and angle brackets would be read as intra-doc links or
