@@ -17,7 +17,10 @@ pub(crate) struct Param {
 
 /// One operation of the fragment.
 pub(crate) struct Operation {
+    /// The `Client` method's name, from the operationId.
     pub(crate) id: String,
+    /// The operationId as the fragment writes it.
+    pub(crate) operation_id: String,
     pub(crate) method: String,
     pub(crate) path: String,
     pub(crate) summary: String,
@@ -176,11 +179,11 @@ pub(crate) fn read_operation(
     // The `Client` method's name: the operationId as a snake_case identifier, a function of
     // that id alone (the overlay gives the covered operations short ids; a new operation
     // works before it gets one).
-    let id = ident(
-        operation["operationId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{FRAGMENT}: {method} {path} has no operationId")),
-    );
+    let operation_id = operation["operationId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{FRAGMENT}: {method} {path} has no operationId"))
+        .to_string();
+    let id = ident(&operation_id);
     let mut params = Vec::new();
     for parameter in operation["parameters"].as_array().into_iter().flatten() {
         let name = parameter["name"].as_str().expect("a parameter has a name");
@@ -277,6 +280,7 @@ pub(crate) fn read_operation(
         description: operation["description"].as_str().unwrap_or("").to_string(),
         deprecated: operation["deprecated"].as_bool() == Some(true),
         id,
+        operation_id,
         method: method.to_ascii_uppercase(),
         path: path.to_string(),
         params,

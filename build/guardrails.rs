@@ -28,8 +28,15 @@ impl Api {
                 quote! { &params[#i] }
             });
             let required = self.required_arguments(op.body.as_ref());
+            // By the `Client` method's name or by the operationId the fragment writes.
+            let raw_id = &op.operation_id;
+            let ids = if raw_id == id {
+                quote! { #id }
+            } else {
+                quote! { #id | #raw_id }
+            };
             constructors.push(quote! {
-                #id => Call::#variant(client.#method(#(#params,)* #(#required,)*))
+                #ids => Call::#variant(client.#method(#(#params,)* #(#required,)*))
             });
             if op.body.is_some() {
                 with_body.push(variant.clone());
@@ -43,8 +50,9 @@ impl Api {
             }
 
             impl Call {
-                /// The request of operation `op` with these path parameters (and an example
-                /// value for each required field).
+                /// The request of operation `op` (its `Client` method's name or its
+                /// operationId) with these path parameters (and an example value for each
+                /// required field).
                 pub fn new(client: &cloudflare_account_dns::Client, op: &str, params: &[String]) -> Self {
                     match op {
                         #(#constructors,)*
