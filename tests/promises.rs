@@ -380,12 +380,27 @@ async fn the_rate_limit_holds_when_requests_start_under_contention_stalls_and_ca
         .rate_limit(RateLimit::new(per_window, window))
         .build()
         .unwrap();
-    let mut calls = Vec::new();
-    for _ in 0..12 {
+    let spawn = |calls: &mut Vec<_>| {
         let clone = client.clone();
         calls.push(tokio::spawn(async move {
             clone.get_dns_settings(ACCOUNT).send().await
         }));
+    };
+    let mut calls = Vec::new();
+    // The first two calls take both slots before the others start (spawned tasks start in
+    // no particular order), so that the calls cancelled below are surely queued.
+    spawn(&mut calls);
+    spawn(&mut calls);
+    let started = Instant::now();
+    while arrivals.lock().unwrap().len() < 2 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the first calls never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    for _ in 2..12 {
+        spawn(&mut calls);
     }
     // Cancel three of the queued calls while they wait.
     tokio::time::sleep(Duration::from_millis(100)).await;
